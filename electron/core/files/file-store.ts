@@ -1,0 +1,171 @@
+import { createReadStream, type ReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Db } from '../db/database.js';
+import type { DataDir } from '../storage/data-dir.js';
+import { commitFile, type WrittenFile } from '../storage/atomic-file.js';
+import { newId, nowSeconds } from '../ids.js';
+import type { FileListQuery, FileStatus, OpenAIFile } from '../../shared/schemas/files.js';
+import { badRequest, notFound } from '../server/errors.js';
+
+interface FileRow {
+  seq: number;
+  id: string;
+  bytes: number;
+  created_at: number;
+  expires_at: number | null;
+  filename: string;
+  purpose: string;
+  status: string;
+  status_details: string | null;
+  md5: string;
+  sha256: string;
+  path: string;
+}
+
+export interface NewFileMeta {
+  filename: string;
+  purpose: string;
+  /** Seconds after creation at which the file is deleted; null = kept. */
+  expiresAfterS?: number | null;
+  status?: FileStatus;
+}
+
+export type FileCreatedHook = (file: OpenAIFile) => void;
+
+/** Files: rows in SQLite, content under `files/<id>`; the row appears only after the content is durable. */
+export class FileStore {
+  private readonly createdHooks: FileCreatedHook[] = [];
+
+  constructor(
+    private readonly db: Db,
+    private readonly dirs: DataDir,
+  ) {}
+
+  /** Runs after every new file (e.g. to validate fine-tune datasets). */
+  onCreated(hook: FileCreatedHook): void {
+    this.createdHooks.push(hook);
+  }
+
+  /** Moves a finished temp file into the store and registers it. */
+  async add(written: WrittenFile, meta: NewFileMeta): Promise<OpenAIFile> {
+    const id = newId('file-');
+    const rel = join('files', id);
+    await commitFile(written.tmpPath, join(this.dirs.root, rel));
+    const created = nowSeconds();
+    const row: FileRow = {
+      seq: 0,
+      id,
+      bytes: written.bytes,
+      created_at: created,
+      expires_at: meta.expiresAfterS ? created + meta.expiresAfterS : null,
+      filename: meta.filename,
+      purpose: meta.purpose,
+      status: meta.status ?? 'processed',
+      status_details: null,
+      md5: written.md5,
+      sha256: written.sha256,
+      path: rel,
+    };
+    this.db
+      .prepare(
+        `INSERT INTO files (id, bytes, created_at, expires_at, filename, purpose, status, status_details, md5, sha256, path)
+         VALUES (@id, @bytes, @created_at, @expires_at, @filename, @purpose, @status, @status_details, @md5, @sha256, @path)`,
+      )
+      .run(row);
+    const file = toApi(row);
+    for (const hook of this.createdHooks) hook(file);
+    return file;
+  }
+
+  get(id: string): OpenAIFile | null {
+    const row = this.row(id);
+    return row ? toApi(row) : null;
+  }
+
+  /** The file or a 404 in the OpenAI envelope. */
+  require(id: string, param: string | null = null): OpenAIFile {
+    const file = this.get(id);
+    if (!file) throw notFound('File', id, param);
+    return file;
+  }
+
+  /** Absolute path of a file's content. */
+  contentPath(id: string): string {
+    const row = this.row(id);
+    if (!row) throw notFound('File', id);
+    return join(this.dirs.root, row.path);
+  }
+
+  openContent(id: string): { file: OpenAIFile; stream: ReadStream } {
+    const row = this.row(id);
+    if (!row) throw notFound('File', id);
+    return { file: toApi(row), stream: createReadStream(join(this.dirs.root, row.path)) };
+  }
+
+  list(q: FileListQuery): { data: OpenAIFile[]; has_more: boolean } {
+    const desc = q.order === 'desc';
+    const where: string[] = ['(expires_at IS NULL OR expires_at > @now)'];
+    const params: Record<string, unknown> = { now: nowSeconds(), limit: q.limit + 1 };
+    if (q.purpose) {
+      where.push('purpose = @purpose');
+      params.purpose = q.purpose;
+    }
+    if (q.after) {
+      const cursor = this.db.prepare('SELECT seq FROM files WHERE id = ?').get(q.after) as
+        | { seq: number }
+        | undefined;
+      if (!cursor) throw badRequest(`No such File object for 'after': ${q.after}`, 'after');
+      where.push(desc ? 'seq < @cursor' : 'seq > @cursor');
+      params.cursor = cursor.seq;
+    }
+    const rows = this.db
+      .prepare(`SELECT * FROM files WHERE ${where.join(' AND ')} ORDER BY seq ${desc ? 'DESC' : 'ASC'} LIMIT @limit`)
+      .all(params) as FileRow[];
+    const has_more = rows.length > q.limit;
+    return { data: rows.slice(0, q.limit).map(toApi), has_more };
+  }
+
+  setStatus(id: string, status: FileStatus, details: string | null = null): void {
+    this.db.prepare('UPDATE files SET status = ?, status_details = ? WHERE id = ?').run(status, details, id);
+  }
+
+  /** Removes the row first (the file disappears from the API at once), then the content. */
+  async delete(id: string): Promise<void> {
+    const row = this.row(id);
+    if (!row) throw notFound('File', id);
+    this.db.prepare('DELETE FROM files WHERE id = ?').run(id);
+    await rm(join(this.dirs.root, row.path), { force: true });
+  }
+
+  /** Deletes files past their `expires_at`. Returns how many went. */
+  async sweepExpired(): Promise<number> {
+    const rows = this.db
+      .prepare('SELECT * FROM files WHERE expires_at IS NOT NULL AND expires_at <= ?')
+      .all(nowSeconds()) as FileRow[];
+    for (const row of rows) await this.delete(row.id);
+    return rows.length;
+  }
+
+  private row(id: string): FileRow | undefined {
+    const row = this.db.prepare('SELECT * FROM files WHERE id = ?').get(id) as FileRow | undefined;
+    if (row && row.expires_at !== null && row.expires_at <= nowSeconds()) return undefined;
+    return row;
+  }
+}
+
+function toApi(r: FileRow): OpenAIFile {
+  return {
+    id: r.id,
+    object: 'file',
+    bytes: r.bytes,
+    created_at: r.created_at,
+    expires_at: r.expires_at,
+    filename: r.filename,
+    purpose: r.purpose as OpenAIFile['purpose'],
+    status: r.status as FileStatus,
+    status_details: r.status_details,
+    checksum: r.md5,
+    sha256: r.sha256,
+  };
+}

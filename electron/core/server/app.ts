@@ -1,0 +1,77 @@
+import Fastify from 'fastify';
+import multipart from '@fastify/multipart';
+import swagger from '@fastify/swagger';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { randomBytes } from 'node:crypto';
+import { ApiError, errorHandler } from './errors.js';
+import { registerSecurity, type SecurityOptions } from './security.js';
+import { healthRoutes } from './routes/health.js';
+import { fileRoutes } from './routes/files.js';
+import { uploadRoutes } from './routes/uploads.js';
+import { openapiRoutes } from './routes/openapi.js';
+import type { App, CoreContext, RouteModule } from './types.js';
+
+/** Every resource's routes; add a module here to expose it. */
+const ROUTES: RouteModule[] = [healthRoutes, fileRoutes, uploadRoutes, openapiRoutes];
+
+export interface AppOptions {
+  security: SecurityOptions;
+  logger?: boolean | object;
+}
+
+/** Builds the HTTP API on top of a core context. Does not listen. */
+export async function buildApp(ctx: CoreContext, opts: AppOptions): Promise<App> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    genReqId: () => `req_${randomBytes(12).toString('hex')}`,
+    requestIdHeader: false,
+    bodyLimit: 4 * 1024 * 1024, // JSON bodies; file content goes through multipart streams
+    requestTimeout: 0, // multi-GB uploads must not be cut off
+    routerOptions: { maxParamLength: 1024 },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((req) => {
+    throw new ApiError(404, `Unknown request URL: ${req.method} ${req.url.split('?')[0]}.`, null, 'unknown_url');
+  });
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  registerSecurity(app, opts.security);
+
+  // JSON: an empty body (the Python SDK sends `Content-Type: application/json` on body-less
+  // POSTs such as cancel) is no body, not a parse error.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = (body as string).trim();
+    if (text === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (err) {
+      done(new ApiError(400, `We could not parse the JSON body of your request: ${(err as Error).message}`, null, 'invalid_json'), undefined);
+    }
+  });
+  // Body-less POSTs from clients that send some other content type must still work.
+  app.addContentTypeParser('*', (req, payload, done) => {
+    let size = 0;
+    payload.on('data', (c: Buffer) => (size += c.length));
+    payload.on('end', () => (size === 0 ? done(null, undefined) : done(new ApiError(415, `Unsupported content type '${req.headers['content-type']}'.`, null, 'unsupported_media_type'), undefined)));
+    payload.on('error', (e) => done(e, undefined));
+  });
+
+  await app.register(multipart, { limits: { fileSize: ctx.limits.maxFileBytes } });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Hone API', version: '1', description: 'OpenAI-compatible fine-tuning service (Files, Uploads, Fine-tuning, Models) plus Hone extensions.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  for (const routes of ROUTES) await routes(app as App, ctx);
+  return app as App;
+}

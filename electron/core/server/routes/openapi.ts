@@ -1,0 +1,32 @@
+import type { RouteModule } from '../types.js';
+
+type OpenApiDoc = { paths?: Record<string, Record<string, Record<string, unknown>>> };
+
+/** Multipart bodies are parsed by hand (streamed), so their schemas are added to the document here. */
+const MULTIPART_BODIES: Record<string, { required: string[]; properties: Record<string, unknown> }> = {
+  '/v1/files': {
+    required: ['file', 'purpose'],
+    properties: {
+      file: { type: 'string', format: 'binary' },
+      purpose: { type: 'string', enum: ['assistants', 'batch', 'fine-tune', 'vision', 'user_data', 'evals', 'embedding'] },
+      'expires_after[anchor]': { type: 'string', enum: ['created_at'] },
+      'expires_after[seconds]': { type: 'integer', minimum: 3600, maximum: 2592000 },
+    },
+  },
+  '/v1/uploads/{upload_id}/parts': {
+    required: ['data'],
+    properties: { data: { type: 'string', format: 'binary' } },
+  },
+};
+
+/** `GET /openapi.json`: generated from the same zod schemas the routes validate with. */
+export const openapiRoutes: RouteModule = (app) => {
+  app.get('/openapi.json', { schema: { hide: true } }, async (_req, reply) => {
+    const doc = structuredClone(app.swagger()) as OpenApiDoc;
+    for (const [path, schema] of Object.entries(MULTIPART_BODIES)) {
+      const op = doc.paths?.[path]?.post;
+      if (op) op.requestBody = { required: true, content: { 'multipart/form-data': { schema: { type: 'object', ...schema } } } };
+    }
+    return reply.serializer(JSON.stringify).send(doc);
+  });
+};

@@ -1,0 +1,27 @@
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Db } from '../db/database.js';
+import type { DataDir } from '../storage/data-dir.js';
+import type { FileStore } from '../files/file-store.js';
+import type { UploadStore } from '../uploads/upload-store.js';
+
+/** Fastify with zod schemas as the type provider: handlers get typed params, query and body. */
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+/** Everything a route module may use; built once in `createCore`. */
+export interface CoreContext {
+  db: Db;
+  dirs: DataDir;
+  files: FileStore;
+  uploads: UploadStore;
+  limits: { maxFileBytes: number };
+}
+
+/** A route module: registers the routes of one resource. */
+export type RouteModule = (app: App, ctx: CoreContext) => void | Promise<void>;
