@@ -134,7 +134,11 @@ export class FileStore {
   async delete(id: string): Promise<void> {
     const row = this.row(id);
     if (!row) throw notFound('File', id);
-    this.db.prepare('DELETE FROM files WHERE id = ?').run(id);
+    await this.remove(row);
+  }
+
+  private async remove(row: FileRow): Promise<void> {
+    this.db.prepare('DELETE FROM files WHERE id = ?').run(row.id);
     await rm(join(this.dirs.root, row.path), { force: true });
   }
 
@@ -143,7 +147,7 @@ export class FileStore {
     const rows = this.db
       .prepare('SELECT * FROM files WHERE expires_at IS NOT NULL AND expires_at <= ?')
       .all(nowSeconds()) as FileRow[];
-    for (const row of rows) await this.delete(row.id);
+    for (const row of rows) await this.remove(row);
     return rows.length;
   }
 
