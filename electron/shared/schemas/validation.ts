@@ -32,6 +32,7 @@ export const ERROR_CATEGORIES = [
   'unexpected_format',
   'line_too_long',
   'chat_template_error',
+  'internal_error',
 ] as const;
 export const ErrorCategory = z.enum(ERROR_CATEGORIES);
 export type ErrorCategory = z.infer<typeof ErrorCategory>;
