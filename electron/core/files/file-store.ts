@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Db } from '../db/database.js';
 import type { DataDir } from '../storage/data-dir.js';
 import { commitFile, type WrittenFile } from '../storage/atomic-file.js';
-import { newId, nowSeconds } from '../ids.js';
+import { nowSeconds } from '../ids.js';
 import type { FileListQuery, FileStatus, OpenAIFile } from '../../shared/schemas/files.js';
 import { badRequest, notFound } from '../server/errors.js';
 
@@ -49,7 +49,7 @@ export class FileStore {
 
   /** Moves a finished temp file into the store and registers it. */
   async add(written: WrittenFile, meta: NewFileMeta): Promise<OpenAIFile> {
-    const id = newId('file-');
+    const id = this.nextFileId(meta.purpose, meta.filename);
     const rel = join('files', id);
     await commitFile(written.tmpPath, join(this.dirs.root, rel));
     const created = nowSeconds();
@@ -149,6 +149,25 @@ export class FileStore {
       .all(nowSeconds()) as FileRow[];
     for (const row of rows) await this.remove(row);
     return rows.length;
+  }
+
+  /**
+   * Ids follow the seed service's scheme, `<purpose>-upload<N>-<stem>` (e.g.
+   * `fine-tune-upload1-demo`), so its guide runs verbatim and ids say what they are. N is a
+   * durable counter, so ids are unique and never reused; only [A-Za-z0-9._-] survive, so an id is
+   * safe in URLs and as a file name.
+   */
+  private nextFileId(purpose: string, filename: string): string {
+    const n = (
+      this.db
+        .prepare(
+          `INSERT INTO counters (name, value) VALUES ('file', 1)
+           ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value`,
+        )
+        .get() as { value: number }
+    ).value;
+    const stem = filename.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, 64) || 'file';
+    return `${purpose}-upload${n}-${stem}`;
   }
 
   private row(id: string): FileRow | undefined {

@@ -1,7 +1,7 @@
 import Fastify from 'fastify';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { randomBytes } from 'node:crypto';
 import { ApiError, errorHandler } from './errors.js';
 import { registerSecurity, type SecurityOptions } from './security.js';
@@ -27,7 +27,9 @@ export async function buildApp(ctx: CoreContext, opts: AppOptions): Promise<App>
     requestIdHeader: false,
     bodyLimit: 4 * 1024 * 1024, // JSON bodies; file content goes through multipart streams
     requestTimeout: 0, // multi-GB uploads must not be cut off
-    routerOptions: { maxParamLength: 1024 },
+    routerOptions: { maxParamLength: 8192 }, // long ids get a 400 from the schema, not a 414
+    // Errors raised before routing (bad URL encoding, over-long params) use the envelope too.
+    frameworkErrors: (err, req, reply) => errorHandler(err, req, reply),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -70,6 +72,7 @@ export async function buildApp(ctx: CoreContext, opts: AppOptions): Promise<App>
       security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
   });
 
   for (const routes of ROUTES) await routes(app as App, ctx);

@@ -21,6 +21,9 @@ export const m0001: Migration = {
     CREATE INDEX files_purpose ON files (purpose, seq);
     CREATE INDEX files_expires ON files (expires_at) WHERE expires_at IS NOT NULL;
 
+    -- Monotonic counters for readable ids (the seed's \`fine-tune-upload1-demo\` scheme).
+    CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+
     CREATE TABLE uploads (
       id             TEXT PRIMARY KEY,
       bytes          INTEGER NOT NULL,

@@ -88,7 +88,6 @@ export const fileRoutes: RouteModule = (app, ctx) => {
         summary: 'Download the content of a file',
         params: FileIdParams,
         response: { 200: z.string().meta({ format: 'binary' }), ...errors },
-        produces: ['application/octet-stream'],
       },
     },
     async (req, reply) => {

@@ -19,6 +19,9 @@ const MULTIPART_BODIES: Record<string, { required: string[]; properties: Record<
   },
 };
 
+/** Responses that are raw bytes rather than JSON. */
+const BINARY_RESPONSES = ['/v1/files/{file_id}/content'];
+
 /** `GET /openapi.json`: generated from the same zod schemas the routes validate with. */
 export const openapiRoutes: RouteModule = (app) => {
   app.get('/openapi.json', { schema: { hide: true } }, async (_req, reply) => {
@@ -26,6 +29,10 @@ export const openapiRoutes: RouteModule = (app) => {
     for (const [path, schema] of Object.entries(MULTIPART_BODIES)) {
       const op = doc.paths?.[path]?.post;
       if (op) op.requestBody = { required: true, content: { 'multipart/form-data': { schema: { type: 'object', ...schema } } } };
+    }
+    for (const path of BINARY_RESPONSES) {
+      const ok = doc.paths?.[path]?.get?.responses as Record<string, { content?: unknown }> | undefined;
+      if (ok?.['200']) ok['200'].content = { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } };
     }
     return reply.serializer(JSON.stringify).send(doc);
   });

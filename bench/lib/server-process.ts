@@ -1,0 +1,48 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+
+const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
+
+export interface ServerProcess {
+  url: string;
+  proc: ChildProcess;
+  /** Resident set size now, in bytes (from /proc). */
+  rss(): number;
+  /** Peak resident set size since start (VmHWM), in bytes. */
+  peakRss(): number;
+  stop(): Promise<void>;
+}
+
+/** Runs the headless server as its own process, so its memory can be measured apart from the client. */
+export async function startServerProcess(dataDir: string, key: string, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'electron/core/headless.ts', '--port', '0', '--data-dir', dataDir], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, HONE_API_KEY: key },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((res, rej) => {
+    const rl = createInterface({ input: proc.stdout! });
+    rl.on('line', (line) => {
+      if (line.startsWith('HONE_READY ')) res((JSON.parse(line.slice(11)) as { url: string }).url);
+    });
+    proc.on('exit', (code) => rej(new Error(`server exited with ${code}`)));
+  });
+  const status = (field: string) => {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  };
+  return {
+    url,
+    proc,
+    rss: () => status('VmRSS'),
+    peakRss: () => status('VmHWM'),
+    stop: () =>
+      new Promise<void>((res) => {
+        proc.once('exit', () => res());
+        proc.kill('SIGTERM');
+      }),
+  };
+}

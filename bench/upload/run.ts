@@ -1,0 +1,88 @@
+/**
+ * bench/upload: throughput of Hone's upload paths against `cp` of the same file on the same disk,
+ * in the same run, and the server's memory growth.
+ *   1. `files.create` (one multipart request) with a 1 GiB file, through the official Python SDK;
+ *   2. the Uploads API with a 2 GiB file in 64 MB parts (create → parts → complete), as the SDK's
+ *      SDK's `uploads.upload_file_chunked` helper does.
+ * Targets: throughput ratio ≥ 0.5 of cp; server RSS growth ≤ 100 MB.
+ * Usage: npx tsx bench/upload/run.ts [--small]   (--small: 64 MiB / 128 MiB, for a quick check)
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, openSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { dirname } from 'node:path';
+import { startServerProcess } from '../lib/server-process.js';
+import { MAX_PART_BYTES } from '../../electron/shared/constants.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const PYTHON = join(HERE, '../../.venv/bin/python');
+const small = process.argv.includes('--small');
+const MiB = 1024 * 1024;
+const SIZE_FILES = (small ? 64 : 1024) * MiB;
+const SIZE_UPLOADS = (small ? 128 : 2048) * MiB;
+
+function makeFile(path: string, bytes: number): void {
+  const block = randomBytes(4 * MiB); // incompressible; repeated blocks keep generation fast
+  const fd = openSync(path, 'w');
+  for (let done = 0; done < bytes; done += block.length) writeSync(fd, block, 0, Math.min(block.length, bytes - done));
+  closeSync(fd);
+}
+
+/** Seconds for `cp` + fsync of the copy (Hone fsyncs before a file is visible, so cp must too). */
+function cpSeconds(src: string, dst: string): number {
+  execFileSync('sync');
+  const t = performance.now();
+  execFileSync('cp', [src, dst]);
+  execFileSync('sync', ['-f', dst]);
+  const s = (performance.now() - t) / 1000;
+  rmSync(dst);
+  return s;
+}
+
+async function main() {
+  const work = mkdtempSync(join(tmpdir(), 'hone-bench-upload-'));
+  try {
+    const f1 = join(work, 'one.bin');
+    const f2 = join(work, 'two.bin');
+    makeFile(f1, SIZE_FILES);
+    makeFile(f2, SIZE_UPLOADS);
+    const key = 'bench-key';
+    const server = await startServerProcess(join(work, 'data'), key);
+    const rssStart = server.rss();
+    const cp1 = cpSeconds(f1, join(work, 'cp1.bin'));
+    const cp2 = cpSeconds(f2, join(work, 'cp2.bin'));
+    // The client runs in its own process (the official Python SDK, as in the seed guide), so its
+    // memory and CPU are not counted as the server's.
+    const out = execFileSync(PYTHON, [join(HERE, 'client.py'), server.url, key, f1, f2, String(MAX_PART_BYTES)], { encoding: 'utf8' });
+    const r = JSON.parse(out.trim().split('\n').pop()!) as { files_bytes: number; files_s: number; uploads_bytes: number; uploads_s: number };
+    if (r.files_bytes !== SIZE_FILES || r.uploads_bytes !== SIZE_UPLOADS) throw new Error(`size mismatch: ${out}`);
+    const up1 = r.files_s;
+    const up2 = r.uploads_s;
+
+    const peak = server.peakRss();
+    await server.stop();
+    const mbps = (bytes: number, s: number) => bytes / MiB / s;
+    const rows = [
+      ['files.create', SIZE_FILES, up1, cp1],
+      ['uploads (64 MB parts)', SIZE_UPLOADS, up2, cp2],
+    ] as const;
+    console.log(`\nbench/upload  (${small ? 'small' : 'full'} run; cp includes fsync, as Hone does)`);
+    console.log('path                     size      Hone MB/s   cp MB/s   ratio (target ≥ 0.5)');
+    for (const [name, size, s, c] of rows) {
+      console.log(
+        `${name.padEnd(24)} ${(size / MiB).toFixed(0).padStart(5)} MiB ${mbps(size, s).toFixed(0).padStart(9)} ${mbps(size, c).toFixed(0).padStart(9)}   ${(c / s).toFixed(2)}`,
+      );
+    }
+    console.log(`server RSS: start ${(rssStart / MiB).toFixed(0)} MiB, peak ${(peak / MiB).toFixed(0)} MiB, growth ${((peak - rssStart) / MiB).toFixed(0)} MiB (target ≤ 100)`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
