@@ -3,9 +3,10 @@
  * tokenizer_config.json, via @huggingface/tokenizers) and chat template (via @huggingface/jinja).
  * Both libraries are pure JS and run in Node and in the browser, so this stays in electron/shared.
  *
- * Trained tokens follow the trainer's label builder (trainer-notes §1.3, "prefix diff"): for each
- * assistant turn with weight ≠ 0 the span between render(messages[:i], add_generation_prompt) and
- * render(messages[:i+1]) is trained; that excludes the generation header and includes end-of-turn.
+ * Trained tokens match the trainer's labels (hone_trainer/labels.py): with `{% generation %}` markers
+ * in the template, the marked spans of assistant turns with weight ≠ 0; otherwise the prefix diff
+ * between render(messages[:i], add_generation_prompt) and render(messages[:i+1]), cut after the
+ * end-of-turn token.
  */
 import { Tokenizer } from '@huggingface/tokenizers';
 import { Template } from '@huggingface/jinja';
@@ -59,7 +60,7 @@ const CHATML =
 export class HfTokenCounter implements TokenCounter {
   readonly info: TokenCountingInfo;
   private tokenizer: Tokenizer;
-  private templates = new Map<string, Template>();
+  private templates = new Map<string, { t: Template; markers: boolean }>();
   private specials: Record<string, string>;
 
   constructor(
@@ -85,11 +86,13 @@ export class HfTokenCounter implements TokenCounter {
     }
   }
 
-  private template(tools: boolean): Template {
+  private template(tools: boolean): { t: Template; markers: boolean } {
     const src = pickTemplate(this.files, tools) ?? CHATML;
     let t = this.templates.get(src);
     if (!t) {
-      t = new Template(src);
+      // Generation markers become sentinel characters in the output, so their spans can be found.
+      const marked = src.replace(GEN_OPEN, `{{$1 '${OPEN}' $2}}`).replace(GEN_CLOSE, `{{$1 '${CLOSE}' $2}}`);
+      t = { t: new Template(marked), markers: marked !== src };
       this.templates.set(src, t);
     }
     return t;
@@ -99,56 +102,88 @@ export class HfTokenCounter implements TokenCounter {
     return text.length === 0 ? 0 : this.tokenizer.tokenize(text, { add_special_tokens: false }).length;
   }
 
+  /** Tokens up to and including the first end-of-turn token (the trainer's span end). */
+  private replySpanTokens(text: string): number {
+    if (text.length === 0) return 0;
+    const toks = this.tokenizer.tokenize(text, { add_special_tokens: false });
+    const eos = this.specials.eos_token;
+    const i = eos === undefined ? -1 : toks.indexOf(eos);
+    return i >= 0 ? i + 1 : toks.length;
+  }
+
   /** Messages as the template sees them: text parts joined to a string, other keys passed through. */
   private forTemplate(messages: Message[]): Message[] {
     return messages.map((m) => (Array.isArray(m.content) ? { ...m, content: contentText(m.content) } : m));
   }
 
-  render(messages: Message[], tools: Json[] | null, addGenerationPrompt: boolean): string {
+  /** Renders the conversation; with markers, also returns the generation spans' texts. */
+  render(messages: Message[], tools: Json[] | null, addGenerationPrompt: boolean): { text: string; spans: string[] | null } {
     const items: Record<string, unknown> = {
       ...this.specials,
       messages: this.forTemplate(messages),
       add_generation_prompt: addGenerationPrompt,
     };
     if (tools && tools.length > 0) items.tools = tools;
-    return this.template(!!tools).render(items);
+    const { t, markers } = this.template(!!tools && tools.length > 0);
+    const out = t.render(items);
+    if (!markers) return { text: out, spans: null };
+    const spans: string[] = [];
+    let text = '';
+    let pos = 0;
+    for (;;) {
+      const a = out.indexOf(OPEN, pos);
+      if (a < 0) break;
+      const b = out.indexOf(CLOSE, a + 1);
+      if (b < 0) break;
+      text += out.slice(pos, a);
+      spans.push(out.slice(a + 1, b));
+      text += out.slice(a + 1, b);
+      pos = b + 1;
+    }
+    text += out.slice(pos);
+    return { text, spans };
   }
 
-  /** Tokens of the reply at messages[i], by the prefix diff; falls back to its content alone. */
-  private replyTokens(messages: Message[], i: number, tools: Json[] | null, full: string, upto?: string): number {
-    try {
-      const pre = this.render(messages.slice(0, i), tools, true);
-      upto ??= this.render(messages.slice(0, i + 1), tools, false);
-      if (upto.startsWith(pre) && full.startsWith(upto)) return this.tokens(upto.slice(pre.length));
-    } catch {
-      // Templates that cannot render a prefix (e.g. they index messages[0]) fall through.
+  /** Trained tokens of a conversation whose assistant turns at `trained` indexes carry the loss. */
+  private conversation(messages: Message[], tools: Json[] | null, trained: (m: Message, i: number) => boolean): TokenCounts {
+    const full = this.render(messages, tools, false);
+    const total = this.tokens(full.text);
+    const assistants = messages.map((m, i) => [m, i] as const).filter(([m]) => m.role === 'assistant');
+    // Sentinels inside the data itself would confuse the span search: use the prefix diff then.
+    const clean = full.spans !== null && full.spans.length === assistants.length && !messages.some(hasSentinel);
+    let n = 0;
+    if (clean) {
+      assistants.forEach(([m, i], k) => {
+        if (trained(m, i)) n += this.tokens(full.spans![k]!);
+      });
+      return { total, trained: n };
     }
-    const m = messages[i]!;
-    return this.tokens(contentText(m.content)) + 1;
+    for (const [m, i] of assistants) if (trained(m, i)) n += this.prefixDiff(messages, i, tools, full.text);
+    return { total, trained: n };
+  }
+
+  /** Tokens of the reply at messages[i] between the generation prompt and its end-of-turn token. */
+  private prefixDiff(messages: Message[], i: number, tools: Json[] | null, full: string): number {
+    try {
+      const pre = i === 0 ? '' : this.render(messages.slice(0, i), tools, true).text;
+      const upto = i === messages.length - 1 ? full : this.render(messages.slice(0, i + 1), tools, false).text;
+      if (upto.startsWith(pre) && full.startsWith(upto)) return this.replySpanTokens(upto.slice(pre.length));
+    } catch {
+      // Templates that cannot render a prefix fall through to the content estimate.
+    }
+    return this.tokens(contentText(messages[i]!.content)) + 1;
   }
 
   count(ex: CheckedExample): TokenCounts {
     switch (ex.format) {
-      case 'chat': {
-        const full = this.render(ex.messages, ex.tools, false);
-        let trained = 0;
-        const last = ex.messages.length - 1;
-        ex.messages.forEach((m, i) => {
-          if (m.role !== 'assistant' || m.weight === 0) return;
-          trained += this.replyTokens(ex.messages, i, ex.tools, full, i === last ? full : undefined);
-        });
-        return { total: this.tokens(full), trained };
-      }
+      case 'chat':
+        return this.conversation(ex.messages, ex.tools, (m) => m.weight !== 0);
       case 'preference': {
-        const a = [...ex.messages, ex.chosen];
-        const b = [...ex.messages, ex.rejected];
-        const fa = this.render(a, ex.tools, false);
-        const fb = this.render(b, ex.tools, false);
         const n = ex.messages.length;
-        return {
-          total: Math.max(this.tokens(fa), this.tokens(fb)),
-          trained: this.replyTokens(a, n, ex.tools, fa, fa) + this.replyTokens(b, n, ex.tools, fb, fb),
-        };
+        const onlyLast = (_m: Message, i: number) => i === n;
+        const a = this.conversation([...ex.messages, ex.chosen], ex.tools, onlyLast);
+        const b = this.conversation([...ex.messages, ex.rejected], ex.tools, onlyLast);
+        return { total: Math.max(a.total, b.total), trained: a.trained + b.trained };
       }
       case 'completion': {
         const completion = this.tokens(ex.completion);
@@ -158,3 +193,12 @@ export class HfTokenCounter implements TokenCounter {
     }
   }
 }
+
+const OPEN = '\uE000';
+const CLOSE = '\uE001';
+const GEN_OPEN = /\{%(-?)\s*generation\s*(-?)%\}/g;
+const GEN_CLOSE = /\{%(-?)\s*endgeneration\s*(-?)%\}/g;
+const hasSentinel = (m: Message) => {
+  const s = typeof m.content === 'string' ? m.content : Array.isArray(m.content) ? contentText(m.content) : '';
+  return s.includes(OPEN) || s.includes(CLOSE);
+};
