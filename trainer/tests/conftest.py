@@ -1,0 +1,126 @@
+"""Shared fixtures: a session-wide models dir with hone-tiny-llama, and helpers that write a spec and
+run the real CLI (``python -m hone_trainer train``) in a subprocess, as the core does."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+MEMO = [
+    ("What is the capital of France?", "Paris is the capital of France."),
+    ("What is two plus two?", "Two plus two is four."),
+    ("How many days are in a week?", "There are seven days in a week."),
+]
+SYSTEM = "You are terse."
+
+
+def chat_line(q: str, a: str) -> dict:
+    return {"messages": [{"role": "system", "content": SYSTEM}, {"role": "user", "content": q},
+                         {"role": "assistant", "content": a}]}
+
+
+def write_jsonl(path: Path, rows) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory) -> str:
+    from hone_trainer.builtin_models import prepare_builtin
+
+    d = tmp_path_factory.mktemp("models")
+    prepare_builtin("hone-tiny-llama", str(d))
+    return str(d)
+
+
+@pytest.fixture(scope="session")
+def tiny_dir(models_dir) -> str:
+    return os.path.join(models_dir, "hone-tiny-llama")
+
+
+@pytest.fixture(scope="session")
+def tiny_tokenizer(tiny_dir):
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(tiny_dir)
+
+
+@pytest.fixture
+def memo_file(tmp_path) -> Path:
+    return write_jsonl(tmp_path / "train.jsonl", [chat_line(q, a) for q, a in MEMO])
+
+
+class Job:
+    def __init__(self, root: Path, spec: dict):
+        self.root = root
+        self.spec = spec
+        self.spec_path = root / "spec.json"
+        self.write()
+
+    def write(self):
+        self.spec_path.write_text(json.dumps(self.spec))
+
+    @property
+    def output(self) -> Path:
+        return Path(self.spec["output_dir"])
+
+    def events(self) -> list[dict]:
+        p = Path(self.spec["events_file"])
+        return [json.loads(line) for line in p.read_text().splitlines()] if p.exists() else []
+
+    def of(self, type_: str) -> list[dict]:
+        return [e for e in self.events() if e["type"] == type_]
+
+    def run(self, timeout=600, env=None, background=False):
+        cmd = [sys.executable, "-m", "hone_trainer", "train", "--spec", str(self.spec_path)]
+        full_env = {**os.environ, **(env or {})}
+        if background:
+            return subprocess.Popen(cmd, cwd=self.root, env=full_env, stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT, text=True)
+        proc = subprocess.run(cmd, cwd=self.root, env=full_env, capture_output=True, text=True, timeout=timeout)
+        self.console = proc.stdout + proc.stderr
+        return proc.returncode
+
+
+@pytest.fixture
+def make_job(tmp_path, models_dir):
+    def make(training_file, name="job", **overrides) -> Job:
+        root = tmp_path / name
+        root.mkdir()
+        hp = overrides.pop("hyperparameters", {})
+        spec = {
+            "version": 1, "job_id": f"ftjob-{name}", "model": "hone-tiny-llama", "models_dir": models_dir,
+            "training_file": str(training_file), "validation_file": None, "method": "supervised",
+            "hyperparameters": {"n_epochs": 2, "batch_size": 1, "learning_rate_multiplier": 10, **hp},
+            "seed": 0, "output_dir": str(root / "output"), "events_file": str(root / "events.jsonl"),
+            "stop_file": str(root / "stop"), "resume": False, "gpus": 0,
+            "checkpoint": {"every_seconds": 600, "keep": 3}, "mlflow": None,
+        }
+        spec.update(overrides)
+        return Job(root, spec)
+
+    return make
+
+
+def assert_events_valid(job: Job) -> list[dict]:
+    """Every line is JSON, validates against the schema (pydantic and JSON Schema), seq is 1..n."""
+    import jsonschema
+
+    from hone_trainer.events import EVENT_JSON_SCHEMA, validate_event
+
+    events = job.events()
+    assert events, "no events written"
+    for e in events:
+        validate_event(e)
+        jsonschema.validate(e, EVENT_JSON_SCHEMA)
+    assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
+    return events
