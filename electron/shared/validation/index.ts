@@ -7,3 +7,5 @@ export { HfTokenCounter, contextLengthOf } from './hf-tokenizer.js';
 export type { HfTokenizerFiles } from './hf-tokenizer.js';
 export { formatIssue } from './issues.js';
 export { autoEpochs } from './distribution.js';
+export { exactCodec } from './records.js';
+export type { TextCodec } from './records.js';

@@ -6,8 +6,11 @@
 import type { DatasetContainer } from '../schemas/validation.js';
 
 export interface RecordSink {
-  /** One example's text; `line` is where it starts (1-based), `example` its 1-based index. */
-  record(text: string, line: number, example: number): void;
+  /**
+   * One example: its text (see TextCodec.bytewise), its UTF-8 bytes (valid only during the call),
+   * the 1-based line where it starts and its 1-based index.
+   */
+  record(text: string, bytes: Uint8Array, line: number, example: number): void;
   /** A problem found while splitting: invalid_json, invalid_encoding, line_too_long. */
   problem(category: 'invalid_json' | 'invalid_encoding' | 'line_too_long', line: number, example: number | null, message: string): void;
   /** A whitespace-only line between JSONL examples. */
@@ -23,8 +26,34 @@ export interface Splitter {
 const NL = 10;
 const CR = 13;
 
+/**
+ * Bytes → string. The default decodes UTF-8 exactly (TextDecoder, fatal). A host can plug in a
+ * faster `bytewise` codec that checks UTF-8 validity and then maps each byte to one character
+ * (Latin-1): JSON structure is ASCII, so parsing and the format checks work unchanged, and the
+ * validator re-decodes exactly whenever text ends up in a message or a token count.
+ */
+export interface TextCodec {
+  /** The text, or null when the bytes are not valid UTF-8. */
+  decode(bytes: Uint8Array): string | null;
+  readonly bytewise: boolean;
+}
+
 /** A fatal decoder: invalid UTF-8 throws instead of turning into U+FFFD. BOM handled by the caller. */
 const newDecoder = () => new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+export function exactCodec(): TextCodec {
+  const d = newDecoder();
+  return {
+    bytewise: false,
+    decode(bytes) {
+      try {
+        return d.decode(bytes);
+      } catch {
+        return null;
+      }
+    },
+  };
+}
 
 function concat(pieces: Uint8Array[], total: number): Uint8Array {
   if (pieces.length === 1) return pieces[0]!;
@@ -52,7 +81,6 @@ function mib(n: number): string {
 }
 
 export class JsonlSplitter implements Splitter {
-  private decoder = newDecoder();
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
   private skipping = false; // inside an over-long line: drop bytes until the next newline
@@ -63,6 +91,7 @@ export class JsonlSplitter implements Splitter {
   constructor(
     private sink: RecordSink,
     private maxLineBytes: number,
+    private codec: TextCodec,
   ) {}
 
   push(chunk: Uint8Array): void {
@@ -82,20 +111,10 @@ export class JsonlSplitter implements Splitter {
     const last = chunk.lastIndexOf(NL);
     if (last >= pos) {
       // Decode every complete line of the chunk at once: one native call instead of one per line.
-      const region = chunk.subarray(pos, last);
-      let text: string | null = null;
-      try {
-        text = this.decoder.decode(region);
-      } catch {
-        text = null;
-      }
-      if (text !== null && region.length <= this.maxLineBytes) {
-        // Fast path; a region longer than the line cap is re-split bytewise so the cap is checked.
-        const lines = text.split('\n');
-        for (const l of lines) this.onLine(l);
-      } else {
-        this.splitBytewise(region);
-      }
+      const region = chunk.subarray(pos, last + 1);
+      const text = this.codec.decode(region);
+      if (text === null) this.splitBytewise(region);
+      else this.splitDecoded(region, text);
       pos = last + 1;
     }
     if (pos < len) this.hold(chunk, pos, len);
@@ -107,15 +126,27 @@ export class JsonlSplitter implements Splitter {
     this.blanks = [];
   }
 
-  /** Slow path for a region with invalid UTF-8 or very long lines: decode line by line. */
+  /** Region ends with "\n". Byte and character offsets coincide for a bytewise codec. */
+  private splitDecoded(region: Uint8Array, text: string): void {
+    const lines = this.codec.bytewise ? null : text.split('\n');
+    let s = 0;
+    for (let k = 0; ; k++) {
+      const nl = region.indexOf(NL, s);
+      if (nl < 0) break;
+      const t = lines ? lines[k]! : text.slice(s, nl);
+      this.onLine(t, region.subarray(s, nl));
+      s = nl + 1;
+    }
+  }
+
+  /** Slow path for a region with invalid UTF-8: decode line by line to find the bad ones. */
   private splitBytewise(region: Uint8Array): void {
     let s = 0;
     for (;;) {
       const nl = region.indexOf(NL, s);
-      const e = nl < 0 ? region.length : nl;
-      this.hold(region, s, e);
-      this.flushPending();
       if (nl < 0) break;
+      this.hold(region, s, nl);
+      this.flushPending();
       s = nl + 1;
     }
   }
@@ -133,37 +164,32 @@ export class JsonlSplitter implements Splitter {
   }
 
   private flushPending(): void {
-    const line = this.line;
     if (this.skipping) {
       this.skipping = false;
-      this.flushBlanks();
-      this.examples++;
-      this.sink.problem(
-        'line_too_long',
-        line,
-        this.examples,
-        `line is longer than ${mib(this.maxLineBytes)}; it was skipped`,
-      );
-      this.line++;
+      this.tooLong();
       return;
     }
     const bytes = concat(this.pending, this.pendingBytes);
     this.pending = [];
     this.pendingBytes = 0;
-    let text: string;
-    try {
-      text = this.decoder.decode(bytes);
-    } catch {
+    const text = this.codec.decode(bytes);
+    if (text === null) {
       this.flushBlanks();
       this.examples++;
-      this.sink.problem('invalid_encoding', line, this.examples, describeBadUtf8(bytes));
-      this.line++;
+      this.sink.problem('invalid_encoding', this.line++, this.examples, describeBadUtf8(bytes));
       return;
     }
-    this.onLine(text);
+    this.onLine(text, bytes);
   }
 
-  private onLine(raw: string): void {
+  private tooLong(): void {
+    this.flushBlanks();
+    this.examples++;
+    this.sink.problem('line_too_long', this.line++, this.examples, `line is longer than ${mib(this.maxLineBytes)}; it was skipped`);
+  }
+
+  private onLine(raw: string, bytes: Uint8Array): void {
+    if (bytes.length > this.maxLineBytes) return this.tooLong();
     const line = this.line++;
     if (raw.length === 0 || isBlank(raw)) {
       this.blanks.push(line);
@@ -171,7 +197,7 @@ export class JsonlSplitter implements Splitter {
     }
     this.flushBlanks();
     this.examples++;
-    this.sink.record(raw, line, this.examples);
+    this.sink.record(raw, bytes, line, this.examples);
   }
 
   private flushBlanks(): void {
@@ -209,7 +235,6 @@ type ArrayState = 'start' | 'before_value' | 'in_value' | 'after_value' | 'after
  * so deep nesting cannot overflow the stack). Linear in the input: each byte is looked at once.
  */
 export class JsonArraySplitter implements Splitter {
-  private decoder = newDecoder();
   private state: ArrayState = 'start';
   private depth = 0;
   private inString = false;
@@ -225,6 +250,7 @@ export class JsonArraySplitter implements Splitter {
   constructor(
     private sink: RecordSink,
     private maxRecordBytes: number,
+    private codec: TextCodec,
   ) {}
 
   push(chunk: Uint8Array): void {
@@ -368,14 +394,12 @@ export class JsonArraySplitter implements Splitter {
     const bytes = concat(this.pieces, this.pieceBytes);
     this.pieces = [];
     this.pieceBytes = 0;
-    let text: string;
-    try {
-      text = this.decoder.decode(bytes);
-    } catch {
+    const text = this.codec.decode(bytes);
+    if (text === null) {
       this.sink.problem('invalid_encoding', this.elementLine, this.examples, describeBadUtf8(bytes).replace('of the line', 'of the example'));
       return;
     }
-    this.sink.record(text, this.elementLine, this.examples);
+    this.sink.record(text, bytes, this.elementLine, this.examples);
   }
 
   private die(why: string): void {

@@ -28,24 +28,41 @@ export function safeStringify(v: unknown): string {
   }
 }
 
+/** UTF-8 size of a string (bytes per token is steadier across scripts than characters per token). */
+export function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) n += c >= 0x800 && (c < 0xd800 || c > 0xdfff) ? 2 : 1; // surrogate pairs: 2 + 2
+  }
+  return n;
+}
+
 /**
- * ~4 characters a token plus the cookbook's per-message overhead (3 per message, 1 per name, 3 to
+ * ~4 UTF-8 bytes a token plus the cookbook's per-message overhead (3 per message, 1 per name, 3 to
  * prime the reply). Good to ±30 % on English; the report labels it as an estimate.
  */
 export class EstimateTokenCounter implements TokenCounter {
   readonly info: TokenCountingInfo;
 
-  constructor(contextLength = DEFAULT_CONTEXT_LENGTH) {
+  /**
+   * `stringsAreBytes`: the validator hands over Latin-1 views of UTF-8 (TextCodec.bytewise), so a
+   * string's length already is its UTF-8 size.
+   */
+  constructor(
+    contextLength = DEFAULT_CONTEXT_LENGTH,
+    private stringsAreBytes = false,
+  ) {
     this.info = {
       method: 'estimate',
       model: null,
       context_length: contextLength,
-      note: 'Estimated at ~4 characters per token with OpenAI cookbook message overheads; name a model for exact counts with its own tokenizer and chat template.',
+      note: 'Estimated at ~4 UTF-8 bytes per token with OpenAI cookbook message overheads; name a model for exact counts with its own tokenizer and chat template.',
     };
   }
 
   private text(s: string): number {
-    return Math.ceil(s.length / 4);
+    return Math.ceil((this.stringsAreBytes ? s.length : utf8Length(s)) / 4);
   }
 
   private message(m: Message): { total: number; reply: number } {

@@ -14,8 +14,18 @@ import {
 import { IssueCollector } from './issues.js';
 import { DuplicateDetector } from './duplicates.js';
 import { IntDistribution, autoEpochs } from './distribution.js';
-import { JsonArraySplitter, JsonlSplitter, sniff, type RecordSink, type Splitter } from './records.js';
-import { CHECKS, FORMAT_NAMES, detectFormat, isObj, shortJsonError, type CheckContext, type Json } from './example-checks.js';
+import { JsonArraySplitter, JsonlSplitter, exactCodec, sniff, type RecordSink, type Splitter, type TextCodec } from './records.js';
+import {
+  CHECKS,
+  FORMAT_NAMES,
+  detectFormat,
+  isObj,
+  shortJsonError,
+  type CheckContext,
+  type CheckedExample,
+  type Json,
+  type Obj,
+} from './example-checks.js';
 import { EstimateTokenCounter, type TokenCounter } from './token-count.js';
 
 export interface ValidateOptions {
@@ -34,6 +44,8 @@ export interface ValidateOptions {
   maxRecordBytes?: number;
   /** Bound on the duplicate detector's hash set (entries). */
   maxDuplicateEntries?: number;
+  /** A faster bytes → text codec from the host (see TextCodec); used for the estimate pass only. */
+  codec?: TextCodec;
 }
 
 export const DEFAULT_MIN_EXAMPLES = 10;
@@ -45,6 +57,8 @@ export class DatasetValidator {
   private warnings: IssueCollector;
   private dupes: DuplicateDetector;
   private counter: TokenCounter;
+  private codec: TextCodec;
+  private collect = new Collect();
   private splitter: Splitter | null = null;
   private container: DatasetContainer | null = null;
   private head: Uint8Array[] = [];
@@ -68,7 +82,9 @@ export class DatasetValidator {
     this.errors = new IssueCollector(samples);
     this.warnings = new IssueCollector(samples);
     this.dupes = new DuplicateDetector(opts.maxDuplicateEntries);
-    this.counter = opts.tokenCounter ?? new EstimateTokenCounter(opts.contextLength);
+    // A model tokenizer needs exact text; the estimate works on a bytewise view just as well.
+    this.codec = !opts.tokenCounter && opts.codec ? opts.codec : exactCodec();
+    this.counter = opts.tokenCounter ?? new EstimateTokenCounter(opts.contextLength, this.codec.bytewise);
     this.fileFormat = opts.format ?? null;
   }
 
@@ -121,7 +137,8 @@ export class DatasetValidator {
     const skip = s.kind === 'ok' ? s.skip : 0;
     this.container = container;
     const max = this.opts.maxRecordBytes ?? 64 * 1024 * 1024;
-    this.splitter = container === 'jsonl' ? new JsonlSplitter(this.sink, max) : new JsonArraySplitter(this.sink, max);
+    this.splitter =
+      container === 'jsonl' ? new JsonlSplitter(this.sink, max, this.codec) : new JsonArraySplitter(this.sink, max, this.codec);
     this.safePush(head.subarray(skip));
   }
 
@@ -146,7 +163,7 @@ export class DatasetValidator {
   }
 
   private sink: RecordSink = {
-    record: (text, line, example) => this.onRecord(text, line, example),
+    record: (text, bytes, line, example) => this.onRecord(text, bytes, line, example),
     problem: (category, line, example, message) => this.errors.add({ category, line, example, path: null, message }),
     blankLine: (line) =>
       this.warnings.add({
@@ -158,29 +175,32 @@ export class DatasetValidator {
       }),
   };
 
-  private onRecord(text: string, line: number, example: number): void {
+  private onRecord(text: string, bytes: Uint8Array, line: number, example: number): void {
     let value: Json;
     try {
       value = JSON.parse(text) as Json;
     } catch (e) {
-      const at = locateJsonError(e, text, line);
+      // A bytewise string gives byte columns and garbled echoes: re-parse the exact text.
+      const exact = this.exactText(text, bytes);
+      if (exact !== text) {
+        try {
+          JSON.parse(exact);
+        } catch (e2) {
+          e = e2;
+        }
+      }
+      const at = locateJsonError(e, exact, line);
       let why = at.message;
       if (line === 1 && text.trim() === '{')
         why += '; the file looks like pretty-printed JSON, but JSONL needs one whole example per line';
       this.errors.add({ category: 'invalid_json', line: at.line, example, path: null, message: `invalid JSON (${why})` });
       return;
     }
-    let errorCount = 0;
-    const ctx: CheckContext = {
-      error: (category: ErrorCategory, path, message) => {
-        errorCount++;
-        this.errors.add({ category, line, example, path, message });
-      },
-      warn: (category: WarningCategory, path, message) => this.warnings.add({ category, line, example, path, message }),
-    };
+    const at = { line, example };
     if (!isObj(value)) {
       const t = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
-      return ctx.error('data_type', null, `example must be a JSON object, got ${t}`);
+      this.errors.add({ category: 'data_type', ...at, path: null, message: `example must be a JSON object, got ${t}` });
+      return;
     }
     const own = detectFormat(value);
     let format = this.fileFormat;
@@ -188,32 +208,40 @@ export class DatasetValidator {
       format = this.fileFormat = own;
       this.formatLine = line;
     } else if (own && format && own !== format) {
-      if (this.opts.format)
-        return ctx.error('unexpected_format', null, `expected a ${FORMAT_NAMES[format]} example, found ${FORMAT_NAMES[own]}`);
-      return ctx.error(
-        'mixed_formats',
-        null,
-        `example is ${FORMAT_NAMES[own]} but the file is ${FORMAT_NAMES[format]} (from line ${this.formatLine})`,
-      );
+      const message = this.opts.format
+        ? `expected a ${FORMAT_NAMES[format]} example, found ${FORMAT_NAMES[own]}`
+        : `example is ${FORMAT_NAMES[own]} but the file is ${FORMAT_NAMES[format]} (from line ${this.formatLine})`;
+      this.errors.add({ category: this.opts.format ? 'unexpected_format' : 'mixed_formats', ...at, path: null, message });
+      return;
     }
-    const checked = CHECKS[format ?? 'chat'](value, ctx);
-    const first = this.dupes.check(text.trim(), line);
+    const check = CHECKS[format ?? 'chat'];
+    let found = this.collect.run(check, value);
+    if (this.codec.bytewise && found.issues.some(hasNonAscii)) {
+      // Messages quote keys and names: take them from an exact decode of the same example.
+      const exact = this.exactText(text, bytes);
+      found = { ...found, issues: new Collect().run(check, JSON.parse(exact) as Obj).issues };
+    }
+    for (const i of found.issues) (i.error ? this.errors : this.warnings).add({ category: i.category, ...at, path: i.path, message: i.message });
+    const first = this.dupes.check(bytes, line);
     if (first !== 0)
-      ctx.warn('duplicate_example', null, `duplicate of the example at line ${first}`);
-    if (errorCount > 0) return;
+      this.warnings.add({ category: 'duplicate_example', ...at, path: null, message: `duplicate of the example at line ${first}` });
+    if (found.errors > 0) return;
 
     let counts;
     try {
-      counts = this.counter.count(checked);
+      counts = this.counter.count(found.checked);
     } catch (e) {
-      if (this.counter.info.method === 'model')
-        return ctx.error('chat_template_error', null, `${this.counter.info.model}'s chat template rejected this example: ${shortJsonError(e)}`);
-      ctx.warn('token_count_failed', null, `tokens could not be counted (${shortJsonError(e)})`);
+      if (this.counter.info.method === 'model') {
+        const message = `${this.counter.info.model}'s chat template rejected this example: ${shortJsonError(e)}`;
+        this.errors.add({ category: 'chat_template_error', ...at, path: null, message });
+        return;
+      }
+      this.warnings.add({ category: 'token_count_failed', ...at, path: null, message: `tokens could not be counted (${shortJsonError(e)})` });
       counts = null;
     }
+    const checked = found.checked;
     this.validExamples++;
-    if (checked.format !== 'completion') this.messages.add(checked.messages.length + (checked.format === 'preference' ? 1 : 0));
-    else this.messages.add(2);
+    this.messages.add(checked.format === 'completion' ? 2 : checked.messages.length + (checked.format === 'preference' ? 1 : 0));
     if (!counts) return;
     const ctxLen = this.counter.info.context_length;
     this.tokens.add(counts.total);
@@ -222,12 +250,25 @@ export class DatasetValidator {
     this.trainedPerEpoch += counts.trained;
     if (counts.total > ctxLen) {
       this.overContext++;
-      ctx.warn(
-        'exceeds_context',
-        null,
-        `example has ${counts.total} tokens, more than the ${ctxLen}-token limit; it will be truncated`,
-      );
+      this.warnings.add({
+        category: 'exceeds_context',
+        ...at,
+        path: null,
+        message: `example has ${counts.total} tokens, more than the ${ctxLen}-token limit; it will be truncated`,
+      });
     }
+  }
+
+  /** The exact text of a record (differs from `text` only under a bytewise codec with non-ASCII). */
+  private exactText(text: string, bytes: Uint8Array): string {
+    if (!this.codec.bytewise) return text;
+    let ascii = true;
+    for (let i = 0; i < bytes.length; i++)
+      if (bytes[i]! >= 0x80) {
+        ascii = false;
+        break;
+      }
+    return ascii ? text : (exactCodec().decode(bytes) ?? text);
   }
 
   private fileChecks(): void {
@@ -309,6 +350,34 @@ function locateJsonError(e: unknown, text: string, startLine: number): { line: n
   msg = msg.replace(/, "[\s\S]*" is not valid JSON$/, '');
   return { line, message: msg.length > 160 ? msg.slice(0, 157) + '...' : msg };
 }
+
+interface Found {
+  category: ErrorCategory | WarningCategory;
+  error: boolean;
+  path: string | null;
+  message: string;
+}
+
+/** Buffers what a format's checks report (one instance per validator: no closures per example). */
+class Collect implements CheckContext {
+  issues: Found[] = [];
+  errors = 0;
+  error(category: ErrorCategory, path: string | null, message: string): void {
+    this.errors++;
+    this.issues.push({ category, error: true, path, message });
+  }
+  warn(category: WarningCategory, path: string | null, message: string): void {
+    this.issues.push({ category, error: false, path, message });
+  }
+  run(check: (ex: Obj, ctx: CheckContext) => CheckedExample, value: Obj) {
+    this.issues = [];
+    this.errors = 0;
+    const checked = check(value, this);
+    return { issues: this.issues, errors: this.errors, checked };
+  }
+}
+
+const hasNonAscii = (i: Found) => /[^\x00-\x7f]/.test(i.message) || (i.path !== null && /[^\x00-\x7f]/.test(i.path));
 
 function concatAll(pieces: Uint8Array[], total: number): Uint8Array {
   if (pieces.length === 1) return pieces[0]!;
