@@ -62,6 +62,11 @@ export class HfTokenCounter implements TokenCounter {
   private tokenizer: Tokenizer;
   private templates = new Map<string, { t: Template; markers: boolean }>();
   private specials: Record<string, string>;
+  /** Splits text at added tokens exactly as the library does; null when caching is unsafe. */
+  private sections: RegExp | null;
+  private sharedCache = new Map<string, number>();
+  private exampleCache = new Map<string, number>();
+  private checksLeft = 64;
 
   constructor(
     private files: HfTokenizerFiles,
@@ -79,6 +84,7 @@ export class HfTokenCounter implements TokenCounter {
         ? `Counted with ${modelName}'s tokenizer and chat template.`
         : `Counted with ${modelName}'s tokenizer; the model has no chat template, so ChatML was assumed.`,
     };
+    this.sections = sectionSplitter(files.tokenizerJson);
     this.specials = {};
     for (const k of ['bos_token', 'eos_token', 'unk_token', 'pad_token']) {
       const s = tokenString(files.tokenizerConfig[k]);
@@ -98,8 +104,55 @@ export class HfTokenCounter implements TokenCounter {
     return t;
   }
 
+  /** Tokens of `text` (no special tokens added), through the section cache when it is safe. */
   tokens(text: string): number {
-    return text.length === 0 ? 0 : this.tokenizer.tokenize(text, { add_special_tokens: false }).length;
+    if (text.length === 0) return 0;
+    if (!this.sections) return this.direct(text);
+    const n = this.sectionTokens(text);
+    if (this.checksLeft > 0) {
+      // Self-check on the first calls: any disagreement turns the cache off for good.
+      this.checksLeft--;
+      const d = this.direct(text);
+      if (d !== n) {
+        this.sections = null;
+        return d;
+      }
+    }
+    return n;
+  }
+
+  private direct(text: string): number {
+    return this.tokenizer.tokenize(text, { add_special_tokens: false }).length;
+  }
+
+  /**
+   * The library tokenizes the pieces between added tokens independently, so their counts can be
+   * cached: system prompts and role headers repeat across examples, and every assistant reply is
+   * counted twice (whole conversation, then its trained span).
+   */
+  private sectionTokens(text: string): number {
+    const re = this.sections!;
+    re.lastIndex = 0;
+    let n = 0;
+    let last = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      if (m.index > last) n += this.sectionCount(text.slice(last, m.index));
+      n += 1;
+      last = m.index + m[0].length;
+    }
+    if (last < text.length) n += this.sectionCount(last === 0 ? text : text.slice(last));
+    return n;
+  }
+
+  private sectionCount(section: string): number {
+    let n = this.exampleCache.get(section) ?? this.sharedCache.get(section);
+    if (n !== undefined) return n;
+    n = this.direct(section);
+    if (section.length <= 1024) {
+      if (this.sharedCache.size >= 100_000) this.sharedCache.clear();
+      this.sharedCache.set(section, n);
+    } else this.exampleCache.set(section, n);
+    return n;
   }
 
   /** Tokens up to and including the first end-of-turn token (the trainer's span end). */
@@ -175,6 +228,7 @@ export class HfTokenCounter implements TokenCounter {
   }
 
   count(ex: CheckedExample): TokenCounts {
+    this.exampleCache.clear();
     switch (ex.format) {
       case 'chat':
         return this.conversation(ex.messages, ex.tools, (m) => m.weight !== 0);
@@ -192,6 +246,24 @@ export class HfTokenCounter implements TokenCounter {
       }
     }
   }
+}
+
+/**
+ * A regex matching the tokenizer's added tokens leftmost-longest (what its DictionarySplitter
+ * does), or null when sections are not independent: added tokens that strip their neighbours or
+ * are normalized, or a Metaspace pre-tokenizer that treats the first section differently.
+ */
+function sectionSplitter(tokenizerJson: object): RegExp | null {
+  const t = tokenizerJson as { added_tokens?: unknown; normalizer?: unknown; pre_tokenizer?: unknown };
+  const added = Array.isArray(t.added_tokens) ? (t.added_tokens as Record<string, unknown>[]) : [];
+  if (added.length === 0) return null;
+  for (const a of added) {
+    if (typeof a.content !== 'string' || a.content.length === 0 || a.lstrip || a.rstrip) return null;
+    if (a.normalized && t.normalizer) return null;
+  }
+  if (JSON.stringify(t.pre_tokenizer ?? null).includes('"Metaspace"')) return null;
+  const words = added.map((a) => a.content as string).sort((a, b) => b.length - a.length);
+  return new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
 }
 
 const OPEN = '\uE000';

@@ -1,0 +1,146 @@
+/**
+ * Dataset-validator benchmark: generates a chat JSONL (1 GB by default, streamed to a temp dir),
+ * then measures throughput and peak RSS of
+ *   - the Python baseline: `json.loads` per line, nothing else;
+ *   - the validator's format pass (every check, estimate token stats);
+ *   - the validator's tokenised pass (hone-tiny-llama's tokenizer + chat template, or --model-dir),
+ * each in its own process, and prints each pass as a ratio against the baseline on the same bytes.
+ *
+ *   npx tsx bench/validate/run.ts                     # 1 GB; tokenised pass on the first 16 MB
+ *   npx tsx bench/validate/run.ts --size 100m         # quick run
+ *   npx tsx bench/validate/run.ts --tokenized-size all --model-dir <dataDir>/models/<name>
+ *
+ * Targets (issue 3): format pass faster than the baseline; peak RSS < 200 MB whatever the size.
+ */
+import { spawn } from 'node:child_process';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { generate } from './generate.js';
+
+const { values: args } = parseArgs({
+  options: {
+    size: { type: 'string', default: '1g' },
+    'tokenized-size': { type: 'string', default: '16m' },
+    'model-dir': { type: 'string' },
+    file: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+
+function parseSize(s: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmg]?)b?$/i.exec(s.trim());
+  if (!m) throw new Error(`bad size '${s}' (e.g. 1g, 100m, 512k)`);
+  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
+  return Math.round(Number(m[1]) * mult);
+}
+
+interface PassResult {
+  seconds: number;
+  bytes: number;
+  maxRssMB: number;
+  examples?: number;
+}
+
+function run(cmd: string, argv: string[]): Promise<PassResult> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => (out += d));
+    p.on('error', reject);
+    p.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`${cmd} exited with ${code}`));
+      resolve(JSON.parse(out.trim().split('\n').at(-1)!) as PassResult);
+    });
+  });
+}
+
+const PY_BASELINE = `
+import json, resource, sys, time
+t = time.perf_counter(); n = 0; b = 0
+with open(sys.argv[1], 'rb') as f:
+    for line in f:
+        b += len(line)
+        if line.strip():
+            json.loads(line); n += 1
+print(json.dumps({'seconds': time.perf_counter() - t, 'bytes': b, 'examples': n,
+                  'maxRssMB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+`;
+
+const passScript = fileURLToPath(new URL('./pass.ts', import.meta.url));
+const python = () => (x: string) => run('python3', ['-c', PY_BASELINE, x]);
+const node = (mode: 'format' | 'tokenized') => (x: string) =>
+  run(process.execPath, ['--import', 'tsx', passScript, x, mode, ...(args['model-dir'] ? [args['model-dir']] : [])]);
+
+/** Copies the first `bytes` of a file, cut at a line end. */
+async function prefix(src: string, dst: string, bytes: number): Promise<void> {
+  const out = createWriteStream(dst);
+  let left = bytes;
+  for await (const chunk of createReadStream(src, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    if (chunk.length < left) {
+      if (!out.write(chunk)) await once(out, 'drain');
+      left -= chunk.length;
+      continue;
+    }
+    const cut = chunk.lastIndexOf(10, left - 1);
+    out.write(chunk.subarray(0, cut + 1));
+    break;
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+const mb = (b: number) => b / 1024 ** 2;
+const fmt = (n: number, d = 1) => n.toFixed(d).padStart(8);
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'hone-bench-validate-'));
+  try {
+    let file = args.file;
+    if (!file) {
+      file = join(dir, 'chat.jsonl');
+      const want = parseSize(args.size!);
+      process.stdout.write(`generating ${mb(want).toFixed(0)} MB of chat JSONL in ${dir} ... `);
+      const t = performance.now();
+      const g = await generate(file, want);
+      console.log(`${g.examples} examples in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    }
+    const size = statSync(file).size;
+    const tokSize = args['tokenized-size'] === 'all' ? size : Math.min(size, parseSize(args['tokenized-size']!));
+    let tokFile = file;
+    if (tokSize < size) {
+      tokFile = join(dir, 'chat-prefix.jsonl');
+      await prefix(file, tokFile, tokSize);
+    }
+
+    const rows: [string, PassResult, PassResult][] = [];
+    console.log(`\nbaseline: python3 json.loads per line (${process.platform}, node ${process.version})`);
+    const base = await python()(file);
+    const fmtPass = await node('format')(file);
+    rows.push(['format pass', fmtPass, base]);
+    const tokBase = tokFile === file ? base : await python()(tokFile);
+    const tokPass = await node('tokenized')(tokFile);
+    rows.push([`tokenised pass${tokFile === file ? '' : ` (first ${mb(statSync(tokFile).size).toFixed(0)} MB)`}`, tokPass, tokBase]);
+
+    console.log('\npass                             MB       s    MB/s  peak RSS MB   baseline MB/s  ratio');
+    for (const [name, r, b] of [['python baseline', base, base] as [string, PassResult, PassResult], ...rows]) {
+      const rate = mb(r.bytes) / r.seconds;
+      const baseRate = mb(b.bytes) / b.seconds;
+      console.log(
+        `${name.padEnd(28)}${fmt(mb(r.bytes), 0)}${fmt(r.seconds, 2)}${fmt(rate)}${fmt(r.maxRssMB, 0).padStart(13)}${fmt(baseRate).padStart(16)}${fmt(rate / baseRate, 2).padStart(7)}x`,
+      );
+    }
+    const formatRatio = mb(fmtPass.bytes) / fmtPass.seconds / (mb(base.bytes) / base.seconds);
+    const peak = Math.max(fmtPass.maxRssMB, tokPass.maxRssMB);
+    console.log(`\ntarget: format pass faster than baseline: ${formatRatio > 1 ? 'PASS' : 'FAIL'} (${formatRatio.toFixed(2)}x)`);
+    console.log(`target: validator peak RSS < 200 MB:      ${peak < 200 ? 'PASS' : 'FAIL'} (${peak.toFixed(0)} MB, includes ~35 MB of tsx)`);
+  } finally {
+    if (!args.keep) rmSync(dir, { recursive: true, force: true });
+    else console.log(`kept ${dir}`);
+  }
+}
+
+await main();
