@@ -2,6 +2,12 @@ import { DataDir } from './storage/data-dir.js';
 import { openDatabase } from './db/database.js';
 import { FileStore } from './files/file-store.js';
 import { UploadStore } from './uploads/upload-store.js';
+import { JobStore } from './jobs/job-store.js';
+import { JobService, type DatasetCheck } from './jobs/job-service.js';
+import { streamingDatasetCheck } from './jobs/dataset-check.js';
+import { ModelCatalog } from './models/catalog.js';
+import { trainerPython } from './python/locate.js';
+import { nvidiaSmiProbe, type GpuProbe } from './scheduler/gpu-inventory.js';
 import { DEFAULT_MAX_FILE_BYTES } from '../shared/constants.js';
 import type { CoreContext } from './server/types.js';
 import { readdir, rm } from 'node:fs/promises';
@@ -10,6 +16,15 @@ import { join } from 'node:path';
 export interface CoreOptions {
   dataDir: string;
   maxFileBytes?: number;
+  /** Python with hone_trainer installed (default: the project's .venv). */
+  python?: string;
+  /** GPU discovery (default: nvidia-smi); tests inject inventories. */
+  gpuProbe?: GpuProbe;
+  checkDataset?: DatasetCheck;
+  trainerEnv?: NodeJS.ProcessEnv;
+  stopGraceMs?: number;
+  killGraceMs?: number;
+  checkpointEverySeconds?: number;
 }
 
 export interface Core extends CoreContext {
@@ -24,6 +39,22 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const files = new FileStore(db, dirs);
   const uploads = new UploadStore(db, dirs, files);
   await clearTmp(dirs.tmpDir); // leftovers of a crash mid-upload never became files
+  const python = opts.python ?? trainerPython();
+  const catalog = new ModelCatalog(python, dirs.modelsDir);
+  const jobs = new JobService({
+    store: new JobStore(db),
+    files,
+    dirs,
+    catalog,
+    python,
+    gpuProbe: opts.gpuProbe ?? nvidiaSmiProbe,
+    checkDataset: opts.checkDataset ?? streamingDatasetCheck(files),
+    trainerEnv: opts.trainerEnv,
+    stopGraceMs: opts.stopGraceMs,
+    killGraceMs: opts.killGraceMs,
+    checkpointEverySeconds: opts.checkpointEverySeconds,
+  });
+  await jobs.init();
 
   const sweep = async () => {
     await uploads.sweepExpired();
@@ -38,9 +69,12 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     dirs,
     files,
     uploads,
+    jobs,
+    catalog,
     limits: { maxFileBytes: opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES },
     async close() {
       clearInterval(timer);
+      await jobs.close();
       db.close();
     },
   };

@@ -9,10 +9,13 @@ import { healthRoutes } from './routes/health.js';
 import { fileRoutes } from './routes/files.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { openapiRoutes } from './routes/openapi.js';
+import { jobRoutes } from './routes/jobs.js';
+import { modelRoutes } from './routes/models.js';
+import { systemRoutes } from './routes/system.js';
 import type { App, CoreContext, RouteModule } from './types.js';
 
 /** Every resource's routes; add a module here to expose it. */
-const ROUTES: RouteModule[] = [healthRoutes, fileRoutes, uploadRoutes, openapiRoutes];
+const ROUTES: RouteModule[] = [healthRoutes, fileRoutes, uploadRoutes, jobRoutes, modelRoutes, systemRoutes, openapiRoutes];
 
 export interface AppOptions {
   security: SecurityOptions;

@@ -1,4 +1,4 @@
-import { createCore, type Core } from '../core.js';
+import { createCore, type Core, type CoreOptions } from '../core.js';
 import { buildApp } from './app.js';
 import { resolveApiKey, type ResolvedKey } from '../auth/api-key.js';
 import type { ServerConfig } from '../config.js';
@@ -14,8 +14,11 @@ export interface RunningServer {
 }
 
 /** Opens the core, builds the API and listens. Used by the headless CLI, Electron and tests. */
-export async function startServer(cfg: ServerConfig, opts: { logger?: boolean | object } = {}): Promise<RunningServer> {
-  const core = await createCore({ dataDir: cfg.dataDir, maxFileBytes: cfg.maxFileBytes });
+export async function startServer(
+  cfg: ServerConfig,
+  opts: { logger?: boolean | object; core?: Partial<CoreOptions> } = {},
+): Promise<RunningServer> {
+  const core = await createCore({ dataDir: cfg.dataDir, maxFileBytes: cfg.maxFileBytes, ...opts.core });
   const apiKey = cfg.noAuth ? null : resolveApiKey(cfg.apiKeyEnv, core.dirs.apiKeyFile);
   const app = await buildApp(core, {
     security: { bindHost: cfg.host, apiKey: apiKey?.key ?? null, allowedHosts: cfg.allowedHosts },

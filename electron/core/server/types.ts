@@ -4,6 +4,8 @@ import type { Db } from '../db/database.js';
 import type { DataDir } from '../storage/data-dir.js';
 import type { FileStore } from '../files/file-store.js';
 import type { UploadStore } from '../uploads/upload-store.js';
+import type { JobService } from '../jobs/job-service.js';
+import type { ModelCatalog } from '../models/catalog.js';
 
 /** Fastify with zod schemas as the type provider: handlers get typed params, query and body. */
 export type App = FastifyInstance<
@@ -20,6 +22,8 @@ export interface CoreContext {
   dirs: DataDir;
   files: FileStore;
   uploads: UploadStore;
+  jobs: JobService;
+  catalog: ModelCatalog;
   limits: { maxFileBytes: number };
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import { resolveConfig, type ServerConfig } from '../../../electron/core/config.js';
 import { startServer, type RunningServer } from '../../../electron/core/server/start.js';
+import type { CoreOptions } from '../../../electron/core/core.js';
 
 export const TEST_KEY = 'test-key-0123456789';
 
@@ -16,10 +17,10 @@ export interface TestServer extends RunningServer {
 }
 
 /** A real server on a random loopback port with a throw-away data dir. */
-export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'hone-test-'));
+export async function startTestServer(overrides: Partial<ServerConfig> = {}, core: Partial<CoreOptions> = {}, dataDirIn?: string): Promise<TestServer> {
+  const dataDir = dataDirIn ?? mkdtempSync(join(tmpdir(), 'hone-test-'));
   const cfg = { ...resolveConfig(['--port', '0', '--data-dir', dataDir], { HONE_API_KEY: TEST_KEY }), ...overrides };
-  const server = await startServer(cfg);
+  const server = await startServer(cfg, { core });
   const client = new OpenAI({ apiKey: TEST_KEY, baseURL: `${server.url}/v1`, maxRetries: 0 });
   return Object.assign(server, {
     dataDir,

@@ -10,5 +10,7 @@ export interface Migration {
 }
 
 import { m0001 } from './0001_files_uploads.js';
+import { m0002 } from './0002_upload_assembly.js';
+import { m0010 } from './0010_jobs.js';
 
-export const migrations: Migration[] = [m0001];
+export const migrations: Migration[] = [m0001, m0002, m0010];

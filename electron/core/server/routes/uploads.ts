@@ -25,7 +25,13 @@ export const uploadRoutes: RouteModule = (app, ctx) => {
     { schema: { tags: ['uploads'], summary: 'Add a part (≤ 64 MB) to an upload', params: UploadIdParams, response: { 200: UploadPart, ...errors } } },
     async (req) => {
       ctx.uploads.assertAcceptsParts(req.params.upload_id); // 404/400 before reading the body
-      const form = await readMultipart(req, { tmpDir: ctx.dirs.tmpDir, maxFileBytes: MAX_PART_BYTES, fileField: 'data' });
+      // The upload store decides where the bytes go (appended to the assembly when it can).
+      const form = await readMultipart(req, {
+        tmpDir: ctx.dirs.tmpDir,
+        maxFileBytes: MAX_PART_BYTES,
+        fileField: 'data',
+        sink: ctx.uploads.partSink(req.params.upload_id),
+      });
       if (!form.file) throw badRequest("Missing required parameter: 'data'.", 'data', 'missing_required_parameter');
       return ctx.uploads.addPart(req.params.upload_id, form.file);
     },

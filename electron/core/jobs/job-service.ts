@@ -1,0 +1,555 @@
+import { createReadStream, existsSync, mkdirSync, openSync, readSync, closeSync, fstatSync, writeFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomInt } from 'node:crypto';
+import type { DataDir } from '../storage/data-dir.js';
+import type { FileStore } from '../files/file-store.js';
+import { writeTempFile } from '../storage/atomic-file.js';
+import { newId, nowSeconds } from '../ids.js';
+import { ApiError, badRequest } from '../server/errors.js';
+import type { CreateJobBody, FineTuningJob, Hyperparameters, JobStatus } from '../../shared/schemas/jobs.js';
+import { TERMINAL_STATUSES } from '../../shared/schemas/jobs.js';
+import type { ValidationReport } from '../../shared/schemas/validation.js';
+import { JobStore, parseJson, type JobRow } from './job-store.js';
+import { toJobEvent, type TrainerEvent } from './trainer-events.js';
+import { planSchedule } from '../scheduler/plan.js';
+import type { GpuInfo, GpuProbe } from '../scheduler/gpu-inventory.js';
+import { TrainerProcess } from '../runner/trainer-process.js';
+import { isSameProcess, sessionMembers, signalSession } from '../runner/process-tree.js';
+import type { ModelCatalog } from '../models/catalog.js';
+
+/** Exit codes of `python -m hone_trainer train` (trainer/README.md). */
+const EXIT_OK = 0;
+const EXIT_STOPPED = 3;
+
+export type DatasetCheck = (fileId: string, opts: { format: 'chat' | 'preference'; model: string }) => Promise<ValidationReport>;
+
+export interface JobServiceOptions {
+  store: JobStore;
+  files: FileStore;
+  dirs: DataDir;
+  catalog: ModelCatalog;
+  python: string;
+  gpuProbe: GpuProbe;
+  checkDataset: DatasetCheck;
+  /** Extra environment for trainers (e.g. HF_HUB_OFFLINE in tests). */
+  trainerEnv?: NodeJS.ProcessEnv;
+  /** After the stop file: how long to wait for a checkpoint before SIGTERM, then before SIGKILL. */
+  stopGraceMs?: number;
+  killGraceMs?: number;
+  checkpointEverySeconds?: number;
+  /** MLflow settings for a job's spec (issue 6), or null. */
+  mlflowFor?: (job: JobRow) => Promise<Record<string, unknown> | null>;
+}
+
+interface Live {
+  proc: TrainerProcess;
+  gpus: number[];
+  timer: NodeJS.Timeout;
+  /** Why the trainer is being stopped, decides the status when it exits. */
+  stopping: 'cancel' | 'pause' | 'shutdown' | null;
+  completed: TrainerEvent | null;
+  killTimers: NodeJS.Timeout[];
+}
+
+/**
+ * Fine-tuning jobs end to end: checks, dataset validation, the queue, trainer processes, their
+ * events and console, cancel/pause/resume, and recovery after a crash. State lives in SQLite;
+ * `live` holds only what cannot (the running processes).
+ */
+export class JobService {
+  private readonly live = new Map<string, Live>();
+  private waiting = new Map<string, { position: number; reason: string }>();
+  private gpus: GpuInfo[] = [];
+  private closed = false;
+  readonly store: JobStore;
+
+  constructor(private readonly o: JobServiceOptions) {
+    this.store = o.store;
+  }
+
+  jobDir(id: string): string {
+    return join(this.o.dirs.jobsDir, id);
+  }
+
+  consoleFile(id: string): string {
+    return join(this.jobDir(id), 'console.log');
+  }
+
+  inventory(): { gpus: GpuInfo[]; live: Map<string, number[]>; waiting: Map<string, { position: number; reason: string }> } {
+    return { gpus: this.gpus, live: new Map([...this.live].map(([id, l]) => [id, l.gpus])), waiting: this.waiting };
+  }
+
+  isLive(id: string): boolean {
+    return this.live.has(id);
+  }
+
+  /** Output notifications for live console viewers. */
+  onOutput(id: string, fn: () => void): () => void {
+    const l = this.live.get(id);
+    if (!l) return () => undefined;
+    l.proc.on('output', fn);
+    return () => l.proc.off('output', fn);
+  }
+
+  /** Probes GPUs, recovers jobs a crash left behind, and starts what can start. */
+  async init(): Promise<void> {
+    this.gpus = await this.o.gpuProbe();
+    for (const row of this.store.byStatus('running', 'cancelled', 'paused', 'queued', 'failed', 'succeeded')) {
+      if (row.pid !== null) await this.recover(row);
+    }
+    for (const row of this.store.byStatus('validating_files')) void this.validate(row.id);
+    this.schedule();
+  }
+
+  // ---- API operations -------------------------------------------------------------------------
+
+  async create(body: CreateJobBody): Promise<JobRow> {
+    const method = body.method ?? { type: 'supervised' as const };
+    const methodHp = (method.type === 'dpo' ? method.dpo?.hyperparameters : method.supervised?.hyperparameters) ?? {};
+    const hp: Hyperparameters = { ...(body.hyperparameters ?? {}), ...methodHp };
+    if (hp.beta !== undefined && method.type !== 'dpo') throw badRequest("'beta' applies only to method type 'dpo'.", 'hyperparameters.beta');
+    this.requireTrainingFile(body.training_file, 'training_file');
+    if (body.validation_file) this.requireTrainingFile(body.validation_file, 'validation_file');
+    const reason = await this.o.catalog.rejectReason(body.model);
+    if (reason) throw new ApiError(400, reason, 'model', 'model_not_found');
+    const gpus = body.hone?.gpus ?? (this.gpus.length > 0 ? 1 : 0);
+    if (gpus > 0 && this.gpus.length === 0) {
+      throw badRequest(`This machine has no GPU; the job asks for ${gpus}. Use hone.gpus = 0 to train on the CPU.`, 'hone.gpus');
+    }
+    const id = newId('ftjob-');
+    const row: Omit<JobRow, 'seq'> = {
+      id,
+      created_at: nowSeconds(),
+      model: body.model,
+      status: 'validating_files',
+      training_file: body.training_file,
+      validation_file: body.validation_file ?? null,
+      method: JSON.stringify(method),
+      hyperparameters: JSON.stringify(hp),
+      resolved: null,
+      suffix: body.suffix ?? null,
+      seed: body.seed ?? randomInt(0, 2147483647),
+      metadata: body.metadata ? JSON.stringify(body.metadata) : null,
+      integrations: body.integrations ? JSON.stringify(body.integrations) : null,
+      gpus,
+      priority: body.hone?.priority ?? 0,
+      benchmarks: body.hone?.benchmarks === undefined ? null : JSON.stringify(body.hone.benchmarks),
+      assigned_gpus: null,
+      pid: null,
+      pid_started: null,
+      started_at: null,
+      finished_at: null,
+      estimated_finish: null,
+      step: null,
+      total_steps: null,
+      trained_tokens: null,
+      error: null,
+      fine_tuned_model: null,
+      output_path: null,
+      result_files: '[]',
+      events_offset: 0,
+      pending_action: null,
+      mlflow: null,
+    };
+    this.store.insert(row);
+    this.store.addEvent(id, { message: `Created fine-tuning job: ${id}` });
+    void this.validate(id);
+    return this.store.require(id);
+  }
+
+  cancel(id: string): JobRow {
+    const row = this.store.require(id);
+    if (TERMINAL_STATUSES.includes(row.status)) {
+      throw new ApiError(400, `Cannot cancel a job with status '${row.status}'.`, 'fine_tuning_job_id', 'invalid_job_status');
+    }
+    this.store.update(id, { status: 'cancelled', finished_at: this.live.has(id) ? null : nowSeconds(), pending_action: this.live.has(id) ? 'cancel' : null });
+    this.store.addEvent(id, { message: this.live.has(id) ? 'Cancelling: stopping the trainer' : 'Fine-tuning job cancelled' });
+    if (this.live.has(id)) this.stopTrainer(id, 'cancel', 2_000);
+    this.schedule();
+    return this.store.require(id);
+  }
+
+  pause(id: string): JobRow {
+    const row = this.store.require(id);
+    if (row.status !== 'running' && row.status !== 'queued') {
+      throw new ApiError(400, `Cannot pause a job with status '${row.status}'; only running or queued jobs can be paused.`, 'fine_tuning_job_id', 'invalid_job_status');
+    }
+    const running = this.live.has(id);
+    this.store.update(id, { status: 'paused', pending_action: running ? 'pause' : null });
+    this.store.addEvent(id, { message: running ? 'Pausing: saving a checkpoint' : 'Fine-tuning job paused' });
+    if (running) this.stopTrainer(id, 'pause', this.o.stopGraceMs ?? 120_000);
+    this.schedule();
+    return this.store.require(id);
+  }
+
+  resume(id: string): JobRow {
+    const row = this.store.require(id);
+    if (row.status !== 'paused') {
+      throw new ApiError(400, `Cannot resume a job with status '${row.status}'; only paused jobs can be resumed.`, 'fine_tuning_job_id', 'invalid_job_status');
+    }
+    this.store.update(id, { status: 'queued' });
+    this.store.addEvent(id, { message: row.step ? `Fine-tuning job resumed; it continues from its last checkpoint` : 'Fine-tuning job resumed' });
+    this.schedule();
+    return this.store.require(id);
+  }
+
+  /** Stops every trainer with a checkpoint (the jobs are queued again on the next start). */
+  async close(timeoutMs = 30_000): Promise<void> {
+    this.closed = true;
+    const exits = [...this.live.keys()].map((id) => {
+      this.stopTrainer(id, 'shutdown', Math.max(1_000, timeoutMs - 5_000));
+      return this.live.get(id)!.proc.exited;
+    });
+    await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, timeoutMs))]);
+  }
+
+  // ---- API shape ------------------------------------------------------------------------------
+
+  toApi(row: JobRow): FineTuningJob {
+    const hp = parseJson<Hyperparameters>(row.hyperparameters, {});
+    const resolved = parseJson<Record<string, unknown>>(row.resolved, {});
+    const pick = (k: 'n_epochs' | 'batch_size' | 'learning_rate_multiplier') =>
+      (typeof resolved[k] === 'number' ? resolved[k] : hp[k] ?? 'auto') as number | 'auto';
+    const hyper = { n_epochs: pick('n_epochs'), batch_size: pick('batch_size'), learning_rate_multiplier: pick('learning_rate_multiplier') };
+    const method = parseJson<{ type: string }>(row.method, { type: 'supervised' });
+    const methodHp = method.type === 'dpo' ? { ...hyper, beta: (resolved.beta as number | undefined) ?? hp.beta ?? 'auto' } : hyper;
+    const w = this.waiting.get(row.id);
+    let queueReason: string | null = w?.reason ?? null;
+    if (row.pending_action === 'pause') queueReason = 'saving a checkpoint before pausing';
+    if (row.pending_action === 'cancel') queueReason = 'stopping the trainer';
+    return {
+      id: row.id,
+      object: 'fine_tuning.job',
+      created_at: row.created_at,
+      model: row.model,
+      organization_id: 'hone',
+      status: row.status,
+      training_file: row.training_file,
+      validation_file: row.validation_file,
+      result_files: parseJson<string[]>(row.result_files, []),
+      fine_tuned_model: row.fine_tuned_model,
+      finished_at: row.finished_at,
+      trained_tokens: row.trained_tokens,
+      error: parseJson(row.error, null),
+      hyperparameters: hyper,
+      seed: row.seed,
+      estimated_finish: row.status === 'running' ? row.estimated_finish : null,
+      integrations: parseJson(row.integrations, null),
+      method: { type: method.type, [method.type]: { hyperparameters: methodHp } },
+      metadata: parseJson(row.metadata, null),
+      suffix: row.suffix,
+      hone: {
+        gpus: row.gpus,
+        priority: row.priority,
+        assigned_gpus: parseJson(row.assigned_gpus, null),
+        queue_position: row.status === 'queued' ? (w?.position ?? null) : null,
+        queue_reason: row.status === 'queued' || row.pending_action ? queueReason : null,
+        started_at: row.started_at,
+        step: row.step,
+        total_steps: row.total_steps,
+        hyperparameters: { ...hp, ...resolved },
+        benchmarks: parseJson(row.benchmarks, null),
+        mlflow: parseJson(row.mlflow, null),
+      },
+    };
+  }
+
+  // ---- validation -----------------------------------------------------------------------------
+
+  private requireTrainingFile(fileId: string, param: string): void {
+    const file = this.o.files.get(fileId);
+    if (!file) throw new ApiError(400, `Invalid file ID: ${fileId}. The file does not exist.`, param, 'invalid_file');
+    if (file.purpose !== 'fine-tune') {
+      throw new ApiError(400, `File ${fileId} has purpose '${file.purpose}'; fine-tuning needs a file uploaded with purpose 'fine-tune'.`, param, 'invalid_file_purpose');
+    }
+  }
+
+  private async validate(id: string): Promise<void> {
+    const row = this.store.require(id);
+    const format = parseJson<{ type: string }>(row.method, { type: 'supervised' }).type === 'dpo' ? 'preference' : 'chat';
+    for (const [param, fileId] of [['training_file', row.training_file], ['validation_file', row.validation_file]] as const) {
+      if (!fileId) continue;
+      let report: ValidationReport;
+      try {
+        report = await this.o.checkDataset(fileId, { format, model: row.model });
+      } catch (err) {
+        return this.fail(id, { code: 'invalid_file', message: `The ${param.replace('_', ' ')} could not be read: ${(err as Error).message}`, param });
+      }
+      if (!report.valid) {
+        const first = report.error_lines.slice(0, 3).join('; ');
+        return this.fail(id, {
+          code: `invalid_${param}`,
+          message: `The job failed due to an invalid ${param.replace('_', ' ')}. ${first}${report.error_lines.length > 3 ? ` (and ${report.error_lines.length - 3} more; see POST /v1/val_dataset)` : ''}`,
+          param,
+        });
+      }
+      if (param === 'training_file') {
+        const s = report.stats as unknown as Record<string, unknown>;
+        this.store.addEvent(id, { message: `Validated training file: ${s.examples ?? s.n_examples ?? '?'} examples`, data: { stats: report.stats, warnings: report.warning_counts } });
+        for (const wmsg of Object.entries(report.warning_counts)) this.store.addEvent(id, { level: 'warn', message: `Dataset warning: ${wmsg[0]} (${wmsg[1]} examples)` });
+      }
+    }
+    if (this.store.require(id).status !== 'validating_files') return; // cancelled meanwhile
+    this.store.update(id, { status: 'queued' });
+    this.schedule();
+  }
+
+  private fail(id: string, error: { code: string; message: string; param: string | null }): void {
+    this.store.update(id, { status: 'failed', error: JSON.stringify(error), finished_at: nowSeconds() });
+    this.store.addEvent(id, { level: 'error', message: error.message });
+  }
+
+  // ---- scheduling -----------------------------------------------------------------------------
+
+  /** Starts every queued job that fits now, and records why the others wait. Synchronous. */
+  schedule(): void {
+    if (this.closed) return;
+    const queued = this.store.byStatus('queued').filter((r) => !this.live.has(r.id));
+    const running = [...this.live].map(([id, l]) => ({ id, gpus: l.gpus, cpu: l.gpus.length === 0 }));
+    const plan = planSchedule(
+      { gpus: this.gpus.map((g) => g.index) },
+      running,
+      queued.map((r) => ({ id: r.id, gpus: r.gpus, priority: r.priority, seq: r.seq })),
+    );
+    const before = this.waiting;
+    this.waiting = new Map(plan.waiting.map((w) => [w.id, { position: w.position, reason: w.reason }]));
+    for (const w of plan.waiting) {
+      // Say why a job waits whenever the reason changes: a job never waits silently.
+      if (before.get(w.id)?.reason !== w.reason) this.store.addEvent(w.id, { message: `Queued (position ${w.position}): ${w.reason}` });
+    }
+    for (const s of plan.start) {
+      try {
+        void this.start(this.store.require(s.id), s.gpus);
+      } catch (err) {
+        this.fail(s.id, { code: 'start_failed', message: `Could not start the trainer: ${(err as Error).message}`, param: null });
+      }
+    }
+  }
+
+  private async start(row: JobRow, gpus: number[]): Promise<void> {
+    const dir = this.jobDir(row.id);
+    mkdirSync(dir, { recursive: true });
+    rmSync(join(dir, 'stop'), { force: true });
+    const hp = parseJson<Hyperparameters>(row.hyperparameters, {});
+    const method = parseJson<{ type: string }>(row.method, { type: 'supervised' });
+    const spec = {
+      version: 1,
+      job_id: row.id,
+      model: row.model,
+      models_dir: this.o.dirs.modelsDir,
+      training_file: this.o.files.contentPath(row.training_file),
+      validation_file: row.validation_file ? this.o.files.contentPath(row.validation_file) : null,
+      method: method.type,
+      hyperparameters: hp,
+      seed: row.seed,
+      output_dir: join(dir, 'output'),
+      events_file: join(dir, 'events.jsonl'),
+      stop_file: join(dir, 'stop'),
+      resume: true, // continues from the newest checkpoint when there is one
+      gpus: gpus.length,
+      checkpoint: { every_seconds: this.o.checkpointEverySeconds ?? 600, keep: 3 },
+      mlflow: null as Record<string, unknown> | null,
+    };
+    // Claim the slot before anything async, so a concurrent schedule() does not start it twice.
+    const live: Live = { proc: null as unknown as TrainerProcess, gpus, timer: null as unknown as NodeJS.Timeout, stopping: null, completed: null, killTimers: [] };
+    this.live.set(row.id, live);
+    try {
+      spec.mlflow = (await this.o.mlflowFor?.(row)) ?? null;
+    } catch {
+      spec.mlflow = null;
+    }
+    writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec, null, 2));
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...this.o.trainerEnv,
+      CUDA_VISIBLE_DEVICES: gpus.join(','),
+      PYTHONUNBUFFERED: '1',
+      HONE_JOB_ID: row.id,
+    };
+    const first = row.started_at === null;
+    live.proc = new TrainerProcess({
+      command: this.o.python,
+      args: ['-m', 'hone_trainer', 'train', '--spec', join(dir, 'spec.json')],
+      cwd: dir,
+      env,
+      consoleFile: this.consoleFile(row.id),
+    });
+    this.store.update(row.id, {
+      status: 'running',
+      started_at: row.started_at ?? nowSeconds(),
+      assigned_gpus: JSON.stringify(gpus),
+      pid: live.proc.pid,
+      pid_started: live.proc.startTime,
+      error: null,
+    });
+    this.store.addEvent(row.id, {
+      message: `${first ? 'Started' : 'Restarted'} the trainer on ${gpus.length ? `GPU ${gpus.join(',')}` : 'the CPU'} (pid ${live.proc.pid})`,
+    });
+    live.timer = setInterval(() => this.importEvents(row.id), 500);
+    void live.proc.exited.then((exit) => this.onExit(row.id, exit));
+  }
+
+  /** Cooperative stop (the stop file: checkpoint, then exit 3), then SIGTERM, then SIGKILL. */
+  private stopTrainer(id: string, why: Live['stopping'], graceMs: number): void {
+    const l = this.live.get(id);
+    if (!l) return;
+    l.stopping = why;
+    writeFileSync(join(this.jobDir(id), 'stop'), why ?? 'stop');
+    const kill = this.o.killGraceMs ?? 5_000;
+    l.killTimers.push(
+      setTimeout(() => l.proc.signal('SIGTERM'), graceMs),
+      setTimeout(() => l.proc.signal('SIGKILL'), graceMs + kill),
+    );
+  }
+
+  // ---- events and exits -----------------------------------------------------------------------
+
+  /** Imports new complete lines of events.jsonl; the byte offset moves in the same transaction. */
+  private importEvents(id: string): TrainerEvent[] {
+    const row = this.store.get(id);
+    const file = join(this.jobDir(id), 'events.jsonl');
+    if (!row || !existsSync(file)) return [];
+    const fd = openSync(file, 'r');
+    let text: string;
+    try {
+      const size = fstatSync(fd).size;
+      if (size <= row.events_offset) return [];
+      const buf = Buffer.alloc(Math.min(size - row.events_offset, 8 * 1024 * 1024));
+      readSync(fd, buf, 0, buf.length, row.events_offset);
+      text = buf.toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+    const end = text.lastIndexOf('\n');
+    if (end < 0) return [];
+    const lines = text.slice(0, end).split('\n');
+    const consumed = Buffer.byteLength(text.slice(0, end + 1));
+    const events: TrainerEvent[] = [];
+    this.store.tx(() => {
+      for (const line of lines) {
+        if (!line.trim()) continue;
+        let e: TrainerEvent;
+        try {
+          e = JSON.parse(line) as TrainerEvent;
+        } catch {
+          this.store.addEvent(id, { level: 'warn', message: `Unreadable trainer event skipped: ${line.slice(0, 200)}` });
+          continue;
+        }
+        events.push(e);
+        this.applyEvent(id, e);
+      }
+      this.store.update(id, { events_offset: row.events_offset + consumed });
+    });
+    return events;
+  }
+
+  private applyEvent(id: string, e: TrainerEvent): void {
+    const ev = toJobEvent(e);
+    if (ev) this.store.addEvent(id, ev);
+    const l = this.live.get(id);
+    switch (e.type) {
+      case 'started':
+        this.store.update(id, { resolved: JSON.stringify(e.hyperparameters ?? {}), total_steps: e.total_steps as number });
+        break;
+      case 'progress':
+        this.store.update(id, {
+          step: e.step as number,
+          total_steps: e.total_steps as number,
+          estimated_finish: typeof e.eta_seconds === 'number' ? nowSeconds() + Math.round(e.eta_seconds) : null,
+        });
+        break;
+      case 'checkpoint':
+        this.store.addCheckpoint(id, e.step as number, e.path as string, (e.metrics as Record<string, number | null>) ?? {});
+        break;
+      case 'completed':
+        if (l) l.completed = e;
+        this.store.update(id, {
+          trained_tokens: e.trained_tokens as number,
+          output_path: (e.adapter_path as string | null) ?? (e.model_path as string | null),
+          step: e.step as number,
+        });
+        break;
+      case 'error':
+        this.store.update(id, { error: JSON.stringify({ code: String(e.code ?? 'training_failed'), message: String(e.message), param: null }) });
+        break;
+    }
+  }
+
+  private async onExit(id: string, exit: { exitCode: number | null; signal: number | null }): Promise<void> {
+    const l = this.live.get(id)!;
+    clearInterval(l.timer);
+    for (const t of l.killTimers) clearTimeout(t);
+    this.importEvents(id);
+    // Nothing of a job outlives it: children that escaped the pty's process group die here.
+    if (sessionMembers(l.proc.pid).length > 0) signalSession(l.proc.pid, 'SIGKILL');
+    const row = this.store.require(id);
+    const done: Partial<JobRow> = { pid: null, pid_started: null, assigned_gpus: null, pending_action: null, estimated_finish: null };
+    try {
+      if (l.stopping === 'cancel' || row.pending_action === 'cancel') {
+        this.store.update(id, { ...done, status: 'cancelled', finished_at: nowSeconds() });
+        this.store.addEvent(id, { message: 'Fine-tuning job cancelled' });
+      } else if (l.stopping === 'pause' || row.pending_action === 'pause') {
+        this.store.update(id, { ...done, status: row.status === 'cancelled' ? 'cancelled' : 'paused' });
+        this.store.addEvent(id, { message: `Fine-tuning job paused${row.step ? ` at step ${row.step}` : ''}; resume continues from its checkpoint` });
+      } else if (l.stopping === 'shutdown') {
+        this.store.update(id, { ...done, status: 'queued' });
+        this.store.addEvent(id, { message: 'Hone is shutting down: the job was checkpointed and will resume on the next start' });
+      } else if (exit.exitCode === EXIT_OK && l.completed) {
+        await this.succeed(id, l.completed, done);
+      } else if (exit.exitCode === EXIT_STOPPED) {
+        this.store.update(id, { ...done, status: 'paused' });
+        this.store.addEvent(id, { message: 'The trainer stopped with a checkpoint; resume the job to continue' });
+      } else {
+        const error = parseJson<{ code: string; message: string; param: string | null } | null>(row.error, null) ?? {
+          code: 'training_failed',
+          message: `The trainer exited with ${exit.signal ? `signal ${exit.signal}` : `code ${exit.exitCode}`}; see the job's console for details.`,
+          param: null,
+        };
+        this.store.update(id, { ...done, status: 'failed', finished_at: nowSeconds(), error: JSON.stringify(error) });
+        this.store.addEvent(id, { level: 'error', message: `Fine-tuning job failed: ${error.message}` });
+      }
+    } finally {
+      this.live.delete(id);
+      this.schedule();
+    }
+  }
+
+  private async succeed(id: string, completed: TrainerEvent, done: Partial<JobRow>): Promise<void> {
+    const row = this.store.require(id);
+    const resultFiles: string[] = [];
+    const results = (completed.results_file as string | undefined) ?? join(this.jobDir(id), 'output', 'results.csv');
+    if (existsSync(results)) {
+      const written = await writeTempFile(createReadStream(results), this.o.dirs.tmpDir);
+      const f = await this.o.files.add(written, { filename: `${id}-results.csv`, purpose: 'fine-tune-results' });
+      resultFiles.push(f.id);
+    }
+    const name = `ft:${row.model}:hone:${row.suffix ?? ''}:${id}`;
+    this.store.update(id, { ...done, status: 'succeeded', finished_at: nowSeconds(), fine_tuned_model: name, result_files: JSON.stringify(resultFiles) });
+    this.store.addEvent(id, { message: `New fine-tuned model created: ${name}` });
+    this.store.addEvent(id, { message: 'The job has successfully completed' });
+  }
+
+  /** A job whose trainer was running when Hone died: end what is left, import its events, queue it again. */
+  private async recover(row: JobRow): Promise<void> {
+    if (row.pid !== null && isSameProcess(row.pid, row.pid_started)) {
+      signalSession(row.pid, 'SIGKILL');
+      for (let i = 0; i < 50 && sessionMembers(row.pid).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    }
+    const events = this.importEvents(row.id);
+    const fresh = this.store.require(row.id);
+    const done: Partial<JobRow> = { pid: null, pid_started: null, assigned_gpus: null, pending_action: null };
+    const completed = events.find((e) => e.type === 'completed');
+    if (fresh.status === 'running' && completed) return this.succeed(row.id, completed, done);
+    if (fresh.status === 'running') {
+      this.store.update(row.id, { ...done, status: 'queued' });
+      this.store.addEvent(row.id, {
+        level: 'warn',
+        message: `Hone stopped while this job was running; it was queued again and resumes from its last checkpoint${fresh.step ? ` (the trainer had reached step ${fresh.step})` : ''}`,
+      });
+    } else {
+      this.store.update(row.id, { ...done, finished_at: fresh.status === 'cancelled' ? (fresh.finished_at ?? nowSeconds()) : fresh.finished_at });
+    }
+  }
+}
+
+export type { JobStatus };
