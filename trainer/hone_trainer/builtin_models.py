@@ -120,6 +120,11 @@ def _build_smollm2(out: str) -> None:
         tok.pad_token = "<|endoftext|>"
     tok.save_pretrained(out)
     model = AutoModelForCausalLM.from_pretrained(d, gguf_file=f, dtype="float32")  # dequantised Q4_1
+    # The weights are plain fp32 tensors now, but transformers still marks the model as GGUF-quantised
+    # and refuses to save it; drop that marker so it saves as ordinary safetensors.
+    model.hf_quantizer = None
+    if hasattr(model.config, "quantization_config"):
+        del model.config.quantization_config
     model.generation_config = GenerationConfig(eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id)
     model.config.pad_token_id = tok.pad_token_id
     model.save_pretrained(out)

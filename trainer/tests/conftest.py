@@ -80,6 +80,18 @@ class Job:
     def of(self, type_: str) -> list[dict]:
         return [e for e in self.events() if e["type"] == type_]
 
+    def run_inprocess(self) -> int:
+        """Same entry point without the interpreter start-up (for the many quick error cases)."""
+        import signal
+
+        from hone_trainer.cli import main
+
+        previous = signal.getsignal(signal.SIGTERM)
+        try:
+            return main(["train", "--spec", str(self.spec_path)])
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
     def run(self, timeout=600, env=None, background=False):
         cmd = [sys.executable, "-m", "hone_trainer", "train", "--spec", str(self.spec_path)]
         full_env = {**os.environ, **(env or {})}
