@@ -40,6 +40,7 @@ function parseSize(s: string): number {
 
 interface PassResult {
   seconds: number;
+  cpuSeconds: number;
   bytes: number;
   maxRssMB: number;
   examples?: number;
@@ -60,20 +61,21 @@ function run(cmd: string, argv: string[]): Promise<PassResult> {
 
 const PY_BASELINE = `
 import json, resource, sys, time
-t = time.perf_counter(); n = 0; b = 0
+t = time.perf_counter(); c = time.process_time(); n = 0; b = 0
 with open(sys.argv[1], 'rb') as f:
     for line in f:
         b += len(line)
         if line.strip():
             json.loads(line); n += 1
-print(json.dumps({'seconds': time.perf_counter() - t, 'bytes': b, 'examples': n,
+print(json.dumps({'seconds': time.perf_counter() - t, 'cpuSeconds': time.process_time() - c, 'bytes': b, 'examples': n,
                   'maxRssMB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 `;
 
 const passScript = fileURLToPath(new URL('./pass.ts', import.meta.url));
 const python = () => (x: string) => run('python3', ['-c', PY_BASELINE, x]);
 const node = (mode: 'format' | 'tokenized') => (x: string) =>
-  run(process.execPath, ['--import', 'tsx', passScript, x, mode, ...(args['model-dir'] ? [args['model-dir']] : [])]);
+  // The heap limits of the server's validation worker (VALIDATION_HEAP in run-in-worker.ts).
+  run(process.execPath, ['--max-semi-space-size=4', '--max-old-space-size=512', '--import', 'tsx', passScript, x, mode, ...(args['model-dir'] ? [args['model-dir']] : [])]);
 
 /** Copies the first `bytes` of a file, cut at a line end. */
 async function prefix(src: string, dst: string, bytes: number): Promise<void> {
@@ -125,17 +127,23 @@ async function main() {
     const tokPass = await node('tokenized')(tokFile);
     rows.push([`tokenised pass${tokFile === file ? '' : ` (first ${mb(statSync(tokFile).size).toFixed(0)} MB)`}`, tokPass, tokBase]);
 
-    console.log('\npass                             MB       s    MB/s  peak RSS MB   baseline MB/s  ratio');
+    // Wall-clock and CPU-time ratios: on a shared machine CPU time is the steadier of the two.
+    console.log('\npass                            MB   wall s  MB/s  ratio    cpu s  MB/s  ratio  peak RSS MB');
     for (const [name, r, b] of [['python baseline', base, base] as [string, PassResult, PassResult], ...rows]) {
       const rate = mb(r.bytes) / r.seconds;
-      const baseRate = mb(b.bytes) / b.seconds;
+      const cpuRate = mb(r.bytes) / r.cpuSeconds;
+      const ratio = rate / (mb(b.bytes) / b.seconds);
+      const cpuRatio = cpuRate / (mb(b.bytes) / b.cpuSeconds);
       console.log(
-        `${name.padEnd(28)}${fmt(mb(r.bytes), 0)}${fmt(r.seconds, 2)}${fmt(rate)}${fmt(r.maxRssMB, 0).padStart(13)}${fmt(baseRate).padStart(16)}${fmt(rate / baseRate, 2).padStart(7)}x`,
+        `${name.padEnd(28)}${fmt(mb(r.bytes), 0)}${fmt(r.seconds, 2)}${fmt(rate, 1).slice(2)}${fmt(ratio, 2).slice(1)}x${fmt(r.cpuSeconds, 2)}${fmt(cpuRate, 1).slice(2)}${fmt(cpuRatio, 2).slice(1)}x${fmt(r.maxRssMB, 0).padStart(13)}`,
       );
     }
-    const formatRatio = mb(fmtPass.bytes) / fmtPass.seconds / (mb(base.bytes) / base.seconds);
+    const formatRatio = base.cpuSeconds / fmtPass.cpuSeconds;
+    const formatWallRatio = base.seconds / fmtPass.seconds;
     const peak = Math.max(fmtPass.maxRssMB, tokPass.maxRssMB);
-    console.log(`\ntarget: format pass faster than baseline: ${formatRatio > 1 ? 'PASS' : 'FAIL'} (${formatRatio.toFixed(2)}x)`);
+    console.log(
+      `\ntarget: format pass faster than baseline: ${formatRatio > 1 ? 'PASS' : 'FAIL'} (${formatRatio.toFixed(2)}x by CPU time, ${formatWallRatio.toFixed(2)}x wall)`,
+    );
     console.log(`target: validator peak RSS < 200 MB:      ${peak < 200 ? 'PASS' : 'FAIL'} (${peak.toFixed(0)} MB, includes ~35 MB of tsx)`);
   } finally {
     if (!args.keep) rmSync(dir, { recursive: true, force: true });

@@ -23,6 +23,8 @@ const INLINE_MAX_BYTES = 1 << 20;
 export interface ValidateRequest {
   model?: string;
   format?: DatasetFormat;
+  /** Job creation: fewer than 10 examples is an error, not just a warning. */
+  requireMinExamples?: boolean;
 }
 
 export class ValidationService {
@@ -46,11 +48,11 @@ export class ValidationService {
   validate(fileId: string, req: ValidateRequest = {}): Promise<ValDatasetResponse> {
     this.files.require(fileId, 'file_id'); // 404 before any work
     const model = req.model ? { name: req.model, dir: resolveModelDir(this.dirs.modelsDir, req.model) } : undefined;
-    const key = JSON.stringify([fileId, req.model ?? null, req.format ?? null]);
+    const key = JSON.stringify([fileId, req.model ?? null, req.format ?? null, !!req.requireMinExamples]);
     let run = this.inflight.get(key);
     if (!run) {
       const inline = !model && this.files.require(fileId).bytes <= INLINE_MAX_BYTES;
-      run = this.run(fileId, { path: this.files.contentPath(fileId), model, format: req.format }, inline).finally(() =>
+      run = this.run(fileId, { path: this.files.contentPath(fileId), model, format: req.format, requireMinExamples: req.requireMinExamples }, inline).finally(() =>
         this.inflight.delete(key),
       );
       this.inflight.set(key, run);
@@ -70,7 +72,7 @@ export class ValidationService {
   /** The latest report, validating first when there is none (or joining the run in progress). */
   async latestOrValidate(fileId: string): Promise<ValDatasetResponse> {
     this.files.require(fileId, 'file_id');
-    const pending = this.inflight.get(JSON.stringify([fileId, null, null]));
+    const pending = this.inflight.get(JSON.stringify([fileId, null, null, false]));
     if (pending) return pending;
     return (await this.latest(fileId)) ?? this.validate(fileId);
   }
@@ -156,8 +158,8 @@ export class ValidationService {
 export function toResponse(fileId: string, r: ValidationReport): ValDatasetResponse {
   return {
     id: fileId,
-    object: 'file',
     errors: r.valid ? [NO_ERRORS_LINE] : r.error_lines,
+    object: 'file',
     valid: r.valid,
     format: r.format,
     format_source: r.format_source,

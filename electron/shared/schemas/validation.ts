@@ -140,13 +140,13 @@ export const ValidationReport = z
   .meta({ id: 'ValidationReport' });
 export type ValidationReport = z.infer<typeof ValidationReport>;
 
-/** `POST /v1/val_dataset` answer: the seed's `{id, errors, object}` plus the report's fields. */
+/** `POST /v1/val_dataset` answer: the seed's `{id, errors, object}` (in its key order) plus the report's fields. */
 export const ValDatasetResponse = z
   .object({
     id: z.string(),
-    object: z.literal('file'),
     /** Exactly `["No errors found"]` for a clean file, else one readable line per problem. */
     errors: z.array(z.string()),
+    object: z.literal('file'),
     valid: z.boolean(),
     format: DatasetFormat.nullable(),
     format_source: z.enum(['detected', 'enforced']),

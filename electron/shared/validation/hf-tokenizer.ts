@@ -65,6 +65,7 @@ export class HfTokenCounter implements TokenCounter {
   /** Splits text at added tokens exactly as the library does; null when caching is unsafe. */
   private sections: RegExp | null;
   private sharedCache = new Map<string, number>();
+  private sharedChars = 0;
   private exampleCache = new Map<string, number>();
   private checksLeft = 64;
 
@@ -149,7 +150,11 @@ export class HfTokenCounter implements TokenCounter {
     if (n !== undefined) return n;
     n = this.direct(section);
     if (section.length <= 1024) {
-      if (this.sharedCache.size >= 100_000) this.sharedCache.clear();
+      // Bounded: at most ~2M characters of keys (a few MB), then start over.
+      if ((this.sharedChars += section.length) > 2_000_000) {
+        this.sharedCache.clear();
+        this.sharedChars = section.length;
+      }
       this.sharedCache.set(section, n);
     } else this.exampleCache.set(section, n);
     return n;

@@ -12,7 +12,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import OpenAI, { toFile } from 'openai';
 import { createCore, type Core } from '../../core.js';
 import { buildApp } from '../app.js';
-import { validationRoutes } from './validation.js';
+import { validationRoutes, validationService } from './validation.js';
 import { ValDatasetResponse } from '../../../shared/schemas/validation.js';
 import type { App } from '../types.js';
 
@@ -125,6 +125,9 @@ describe('validation API (auth on)', () => {
     const r = await valDataset(s, { file_id: f.id });
     expect(r).toMatchObject({ errors: ['No errors found'], container: 'json_array', format: 'chat' });
     expect(r.warning_counts).toEqual({ too_few_examples: 1 });
+    // What job creation asks for: the 10-example minimum becomes an error.
+    const strict = await validationService(s.core).validate(f.id, { requireMinExamples: true, format: 'chat' });
+    expect(strict).toMatchObject({ valid: false, errors: ['file: the file has 1 example; fine-tuning needs at least 10'] });
   });
 
   it("model=… counts with that model's tokenizer from the models dir; unknown model is a 404", async () => {
