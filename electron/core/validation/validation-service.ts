@@ -7,12 +7,13 @@ import { availableParallelism } from 'node:os';
 import { mkdirSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { NO_ERRORS_LINE, ValDatasetResponse, type DatasetFormat, type ValidationReport } from '../../shared/schemas/validation.js';
 import type { OpenAIFile } from '../../shared/schemas/files.js';
 import type { FileStore } from '../files/file-store.js';
 import type { DataDir } from '../storage/data-dir.js';
 import { nowSeconds } from '../ids.js';
+import { DatasetValidator } from '../../shared/validation/index.js';
 import { resolveModelDir } from './model-tokenizer.js';
 import { validateInWorker } from './run-in-worker.js';
 import { validateFile, type FileValidationRequest } from './validate-file.js';
@@ -113,7 +114,15 @@ export class ValidationService {
     const abort = new AbortController();
     this.aborts.add(abort);
     try {
-      const report = inline ? await validateFile(req) : await validateInWorker(req, { signal: abort.signal });
+      let report: ValidationReport;
+      try {
+        report = inline ? await validateFile(req) : await validateInWorker(req, { signal: abort.signal });
+      } catch (e) {
+        if (this.closed || !this.files.get(fileId)) throw e;
+        // The validator itself never throws on bad input; a crashed worker (e.g. out of memory on a
+        // pathological line) still gets an answer about the file, not a 500.
+        report = failedReport(e instanceof Error ? e.message : String(e));
+      }
       const response = toResponse(fileId, report);
       if (this.files.get(fileId)) await this.persist(fileId, response);
       return response;
@@ -139,7 +148,9 @@ export class ValidationService {
   }
 
   private reportPath(fileId: string): string {
-    return join(this.dir, `${encodeURIComponent(fileId)}.json`);
+    const name = encodeURIComponent(fileId);
+    // File names are limited to 255 bytes; very long ids are hashed.
+    return join(this.dir, `${name.length <= 200 ? name : createHash('sha256').update(fileId).digest('hex')}.json`);
   }
 
   private async persist(fileId: string, r: ValDatasetResponse): Promise<void> {
@@ -152,6 +163,19 @@ export class ValidationService {
       throw e;
     }
   }
+}
+
+function failedReport(why: string): ValidationReport {
+  const message = `validation could not finish: ${why}`;
+  return {
+    ...new DatasetValidator().finish(),
+    valid: false,
+    error_lines: [`file: ${message}`],
+    error_counts: { internal_error: 1 },
+    error_details: [{ category: 'internal_error', line: null, example: null, path: null, message }],
+    warning_counts: {},
+    warnings: [],
+  };
 }
 
 /** The seed's `{id, errors, object:"file"}` plus the report's own fields. */

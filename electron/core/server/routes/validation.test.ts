@@ -192,6 +192,22 @@ describe('validation API (auth on)', () => {
     }
   });
 
+  it('is described in the OpenAPI document', async () => {
+    const res = await fetch(`${s.url}/openapi.json`);
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { paths: Record<string, Record<string, unknown>> };
+    expect(Object.keys(doc.paths['/v1/val_dataset'] ?? {})).toContain('post');
+    expect(Object.keys(doc.paths['/v1/files/{file_id}/validation'] ?? {})).toContain('get');
+  });
+
+  it('a file whose content vanished still gets a report (internal_error), not a 500', async () => {
+    const f = await upload(s, 'vanish.jsonl', clean, 'batch');
+    rmSync(s.core.files.contentPath(f.id));
+    const r = await valDataset(s, { file_id: f.id });
+    expect(r).toMatchObject({ valid: false, error_counts: { internal_error: 1 } });
+    expect(r.errors[0]).toMatch(/^file: validation could not finish: .*ENOENT/);
+  });
+
   it('stays responsive while a large file validates in the worker', async () => {
     const big = join(s.dataDir, 'big.jsonl');
     const line = J({ messages: [{ role: 'user', content: 'q '.repeat(200) }, { role: 'assistant', content: 'a '.repeat(400) }] }) + '\n';
