@@ -75,6 +75,7 @@ export class HfTokenCounter implements TokenCounter {
     contextLength?: number,
   ) {
     this.tokenizer = new Tokenizer(files.tokenizerJson, files.tokenizerConfig);
+    memoizeByteLevel(this.tokenizer.pre_tokenizer);
     const ctx = contextLength ?? contextLengthOf(files) ?? 4096;
     const hasTemplate = pickTemplate(files, false) !== null;
     this.info = {
@@ -251,6 +252,52 @@ export class HfTokenCounter implements TokenCounter {
       }
     }
   }
+}
+
+/**
+ * The byte-level pre-tokenizer (GPT-2, Llama 3, Qwen, SmolLM…) spends most of the tokenizer's time
+ * re-encoding every word to its byte alphabet (TextEncoder + Array.from + join per word). Words
+ * repeat, so this memoizes that mapping on the instance. It reuses the instance's own settings,
+ * and for its first 256 calls compares against the original method, restoring it on any mismatch.
+ */
+function memoizeByteLevel(pt: unknown): void {
+  const p = pt as Record<string, unknown> | null;
+  if (!p || (typeof p !== 'object' && typeof p !== 'function')) return; // the library's pre-tokenizers are callable objects
+  if (Array.isArray(p.tokenizers)) return p.tokenizers.forEach(memoizeByteLevel);
+  const original = p.pre_tokenize_text;
+  const bytes = p.byte_encoder as Record<number, string> | undefined;
+  if (typeof original !== 'function' || !bytes || !(p.pattern instanceof RegExp) || typeof p.use_regex !== 'boolean') return;
+  const encoder = new TextEncoder();
+  const cache = new Map<string, string>();
+  let chars = 0;
+  let checks = 256;
+  const mapWord = (w: string): string => {
+    let m = cache.get(w);
+    if (m === undefined) {
+      m = '';
+      for (const b of encoder.encode(w)) m += bytes[b];
+      if ((chars += w.length) > 2_000_000) {
+        cache.clear();
+        chars = w.length;
+      }
+      cache.set(w, m);
+    }
+    return m;
+  };
+  p.pre_tokenize_text = function (this: Record<string, unknown>, text: string, options: unknown): string[] {
+    const input = this.add_prefix_space && !text.startsWith(' ') ? ' ' + text : text;
+    const words = this.use_regex ? (input.match(this.pattern as RegExp) ?? []) : [input];
+    const out = words.map(mapWord);
+    if (checks > 0) {
+      checks--;
+      const expected = (original as (t: string, o: unknown) => string[]).call(this, text, options);
+      if (expected.length !== out.length || expected.some((w, i) => w !== out[i])) {
+        p.pre_tokenize_text = original;
+        return expected;
+      }
+    }
+    return out;
+  };
 }
 
 /**
