@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EstimateTokenCounter, HfTokenCounter, validateText, type HfTokenizerFiles } from './index.js';
 import { checkChat } from './example-checks.js';
+import { Tokenizer } from '@huggingface/tokenizers';
 
 const fx = new URL('./fixtures/', import.meta.url);
 const read = (name: string) => readFileSync(new URL(name, fx), 'utf8');
@@ -75,6 +76,23 @@ describe('HfTokenCounter (hone-tiny-llama)', () => {
     expect(pref.trained).toBeGreaterThan(chosenOnly.trained);
     const comp = c.count({ format: 'completion', prompt: 'Hello', completion: ' world' });
     expect(comp.trained).toBe(c.tokens(' world'));
+  });
+});
+
+describe('speed-ups stay exact', () => {
+  it('the section cache and memoized byte-level pre-tokenizer agree with the plain library', () => {
+    const c = new HfTokenCounter(files, 'hone-tiny-llama');
+    const plain = new Tokenizer(files.tokenizerJson, files.tokenizerConfig);
+    const pieces = ['Hello', ' world', '\n\n', '  ', 'Grüße', ' 東京', '🙂', "'s", ' 42', '<|im_start|>', '<|im_end|>', 'user\n', '\t', '—', 'x'];
+    let seed = 3;
+    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (let i = 0; i < 1500; i++) {
+      const text = Array.from({ length: 1 + Math.floor(rand() * 30) }, () => pieces[Math.floor(rand() * pieces.length)]).join('');
+      expect(c.tokens(text)).toBe(plain.tokenize(text, { add_special_tokens: false }).length);
+    }
+    // Past its 256 self-checks the memoized method is still installed: no mismatch was ever seen.
+    const pre = (c as unknown as { tokenizer: { pre_tokenizer: object } }).tokenizer.pre_tokenizer;
+    expect(Object.prototype.hasOwnProperty.call(pre, 'pre_tokenize_text')).toBe(true);
   });
 });
 
