@@ -52,7 +52,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     trainerEnv: opts.trainerEnv,
     stopGraceMs: opts.stopGraceMs,
     killGraceMs: opts.killGraceMs,
-    checkpointEverySeconds: opts.checkpointEverySeconds,
+    checkpointEverySeconds: opts.checkpointEverySeconds ?? (Number(process.env.HONE_CHECKPOINT_EVERY_SECONDS) || undefined),
   });
   await jobs.init();
 

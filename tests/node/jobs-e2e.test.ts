@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { chatJsonl } from './helpers/datasets.js';
+import { waitFor } from './helpers/wait.js';
 import { sessionMembers } from '../../electron/core/runner/process-tree.js';
 
 /** Real fine-tuning jobs on the CPU with hone-tiny-llama, driven through the official SDK. */
@@ -12,16 +13,6 @@ beforeAll(async () => {
   s = await startTestServer({}, { trainerEnv: { HF_HUB_OFFLINE: '1' }, stopGraceMs: 20_000, killGraceMs: 3_000 });
 });
 afterAll(async () => s.stop());
-
-async function waitFor<T>(fn: () => Promise<T>, ok: (t: T) => boolean, timeoutMs: number, what: string): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v).slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
 
 async function upload(text: string, name = 'train.jsonl') {
   return s.client.files.create({ file: await toFile(Buffer.from(text), name), purpose: 'fine-tune' });

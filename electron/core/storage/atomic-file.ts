@@ -1,9 +1,11 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import { HashSession, type Digests } from './hash-pool.js';
+import { SizeLimitError, writeStream } from './stream-writer.js';
+
+export { SizeLimitError };
 
 export interface WrittenFile {
   /** Temp path; call `commitFile` to move it into place, `discardFile` to drop it. */
@@ -13,58 +15,48 @@ export interface WrittenFile {
   sha256: string;
 }
 
-/** Thrown when a stream exceeds the size it was allowed. */
-export class SizeLimitError extends Error {
-  constructor(readonly limit: number) {
-    super(`exceeds the size limit of ${limit} bytes`);
-  }
-}
-
-/** Counts and hashes bytes as they pass, and fails the stream once `limit` is exceeded. */
-class HashingCounter extends Transform {
-  bytes = 0;
-  readonly md5 = createHash('md5');
-  readonly sha256 = createHash('sha256');
-  constructor(private readonly limit: number) {
-    super();
-  }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.bytes += chunk.length;
-    if (this.bytes > this.limit) return cb(new SizeLimitError(this.limit));
-    this.md5.update(chunk);
-    this.sha256.update(chunk);
-    cb(null, chunk);
-  }
-}
+type Source = Readable | AsyncIterable<Buffer | Uint8Array> | (() => AsyncIterable<Buffer | Uint8Array>);
 
 /**
  * Streams `sources` (concatenated, in order) into a new temp file in `tmpDir`, hashing as it
- * goes; memory stays constant whatever the size. The temp file is fsynced before this resolves and
- * is removed if anything fails (client gone, limit exceeded, disk full).
+ * goes (off the main thread); memory stays constant whatever the size. The temp file is durable
+ * (fdatasync) before this resolves and is removed if anything fails (client gone, limit exceeded,
+ * disk full).
  */
 export async function writeTempFile(
-  sources: Readable | (() => AsyncIterable<Buffer | Uint8Array>),
+  sources: Source,
   tmpDir: string,
   limit = Number.MAX_SAFE_INTEGER,
+  opts: { hash?: boolean } = {},
 ): Promise<WrittenFile> {
   const tmpPath = join(tmpDir, `.tmp-${randomUUID()}`);
-  const counter = new HashingCounter(limit);
-  const out = createWriteStream(tmpPath, { flags: 'wx', highWaterMark: 1024 * 1024 });
+  // Without hashing (for pieces that are hashed later, as part of a whole) md5/sha256 are ''.
+  const hash = opts.hash === false ? null : new HashSession();
+  const fh = await open(tmpPath, 'wx');
   try {
     const src = typeof sources === 'function' ? sources() : sources;
-    await pipeline(src, counter, out);
-    await fsyncPath(tmpPath);
+    const bytes = await writeStream(src, { fh, path: tmpPath, limit, hash });
+    const digests = hash ? await hash.digest() : { md5: '', sha256: '' };
+    return { tmpPath, bytes, ...digests };
   } catch (err) {
-    out.destroy();
+    await fh.close().catch(() => undefined);
     await rm(tmpPath, { force: true });
     throw err;
+  } finally {
+    hash?.close();
+    await fh.close().catch(() => undefined); // no-op when already closed
   }
-  return {
-    tmpPath,
-    bytes: counter.bytes,
-    md5: counter.md5.digest('hex'),
-    sha256: counter.sha256.digest('hex'),
-  };
+}
+
+/** md5 + sha256 of a byte stream (e.g. a file read back), hashed off the main thread. */
+export async function hashStream(src: AsyncIterable<Buffer | Uint8Array> | Iterable<Buffer | Uint8Array>): Promise<Digests & { bytes: number }> {
+  const hash = new HashSession();
+  try {
+    const bytes = await writeStream(src, { hash });
+    return { bytes, ...(await hash.digest()) };
+  } finally {
+    hash.close();
+  }
 }
 
 /** Moves a finished temp file into place and makes the rename durable. */
@@ -77,7 +69,8 @@ export async function discardFile(path: string): Promise<void> {
   await rm(path, { force: true });
 }
 
-async function fsyncPath(path: string): Promise<void> {
+/** fsync of a file or directory by path (a directory's fsync makes its entries durable). */
+export async function fsyncPath(path: string): Promise<void> {
   const fh = await open(path, 'r');
   try {
     await fh.sync();

@@ -129,7 +129,8 @@ export const jobRoutes: RouteModule = (app, ctx) => {
             continue;
           }
           const row = jobs.store.get(id);
-          if (!jobs.isLive(id) && row && (TERMINAL_STATUSES.includes(row.status) || row.status === 'paused' || row.status === 'queued' || row.status === 'validating_files')) {
+          // Ends once the job is over (or paused); a queued job's console is still to come.
+          if (!jobs.isLive(id) && row && (TERMINAL_STATUSES.includes(row.status) || row.status === 'paused')) {
             await sse.send('end', JSON.stringify({ status: row.status, offset }), offset);
             break;
           }
