@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 
+const CLOCK_TICKS = 100; // USER_HZ, 100 on Linux
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 
 export interface ServerProcess {
@@ -13,6 +14,8 @@ export interface ServerProcess {
   rss(): number;
   /** Peak resident set size since start (VmHWM), in bytes. */
   peakRss(): number;
+  /** CPU time used so far (user + system, all threads), in seconds. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -39,6 +42,11 @@ export async function startServerProcess(dataDir: string, key: string, env: Node
     proc,
     rss: () => status('VmRSS'),
     peakRss: () => status('VmHWM'),
+    cpuSeconds: () => {
+      // /proc/PID/stat: fields 14 and 15 (utime, stime) in clock ticks, after the `(comm)` field.
+      const fields = readFileSync(`/proc/${proc.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    },
     stop: () =>
       new Promise<void>((res) => {
         proc.once('exit', () => res());
