@@ -62,7 +62,7 @@ class ProgressEvent(_Event):
 class EvalEvent(_Event):
     type: Literal["eval"]
     step: int
-    valid_loss: float
+    valid_loss: Num  # null only when the loss was NaN
     valid_mean_token_accuracy: Num = None
 
 

@@ -5,9 +5,10 @@ import time
 from types import SimpleNamespace
 
 import pytest
-from conftest import assert_events_valid
+from conftest import assert_events_valid, chat_line, write_jsonl
 
-HP = {"n_epochs": 40, "batch_size": 1, "learning_rate_multiplier": 10}
+HP = {"n_epochs": 2, "batch_size": 1, "learning_rate_multiplier": 10}
+QUESTIONS = [(f"Question number {i}?", f"Answer number {i}.") for i in range(30)]
 
 
 def wait_for_step(job, proc, step, timeout=120):
@@ -24,16 +25,21 @@ def losses(job):
     return {e["step"]: e["train_loss"] for e in job.of("progress")}
 
 
-def test_stop_file_checkpoints_and_resume_continues_at_the_same_step(make_job, memo_file):
-    ref = make_job(memo_file, name="ref", hyperparameters=HP)
+@pytest.fixture
+def data30(tmp_path):
+    return write_jsonl(tmp_path / "train30.jsonl", [chat_line(q, a) for q, a in QUESTIONS])
+
+
+def test_stop_file_checkpoints_and_resume_continues_at_the_same_step(make_job, data30):
+    ref = make_job(data30, name="ref", hyperparameters=HP)
     assert ref.run() == 0, ref.console
     ref_losses = losses(ref)
     total = ref.of("started")[0]["total_steps"]
-    assert total == 120
+    assert total == 60
 
-    job = make_job(memo_file, name="stopped", hyperparameters=HP)
+    job = make_job(data30, name="stopped", hyperparameters=HP)
     proc = job.run(background=True)
-    wait_for_step(job, proc, 10)
+    wait_for_step(job, proc, 4)
     open(job.spec["stop_file"], "w").close()
     assert proc.wait(timeout=120) == 3, proc.stdout.read()
 
@@ -42,7 +48,7 @@ def test_stop_file_checkpoints_and_resume_continues_at_the_same_step(make_job, m
     assert stopped["type"] == "stopped" and stopped["reason"] == "stop_file"
     k = stopped["step"]
     last_progress = max(e["step"] for e in job.of("progress"))
-    assert k == last_progress < total  # stopped within one step of noticing the file
+    assert k == last_progress < 30  # stopped within one step of noticing the file, mid-epoch
     stop_ckpt = [c for c in job.of("checkpoint") if c["reason"] == "stop"]
     assert len(stop_ckpt) == 1 and stop_ckpt[0]["step"] == k
     assert stopped["checkpoint_path"] == stop_ckpt[0]["path"] and os.path.isdir(stop_ckpt[0]["path"])
@@ -66,8 +72,8 @@ def test_stop_file_checkpoints_and_resume_continues_at_the_same_step(make_job, m
     assert [int(r["step"]) for r in rows] == list(range(1, total + 1))
 
 
-def test_sigterm_behaves_like_the_stop_file(make_job, memo_file):
-    job = make_job(memo_file, hyperparameters=HP)
+def test_sigterm_behaves_like_the_stop_file(make_job, data30):
+    job = make_job(data30, hyperparameters=HP)
     proc = job.run(background=True)
     wait_for_step(job, proc, 3)
     proc.send_signal(signal.SIGTERM)

@@ -77,19 +77,19 @@ SEED_SAMPLE = [{"messages": [
 
 def test_seed_sample_json_array_with_validation_truncation_and_auto_epochs(make_job, tmp_path):
     train = tmp_path / "sample.json"
-    train.write_text(json.dumps(SEED_SAMPLE * 4, indent=2))
+    train.write_text(json.dumps(SEED_SAMPLE * 20, indent=2))
     job = make_job(train, validation_file=str(train),
-                   hyperparameters={"n_epochs": "auto", "batch_size": "auto", "learning_rate_multiplier": "auto",
+                   hyperparameters={"n_epochs": "auto", "batch_size": 8, "learning_rate_multiplier": "auto",
                                     "max_seq_length": 60}, unknown_future_key={"x": 1})
     assert job.run() == 0, job.console
     assert_events_valid(job)
     started = job.of("started")[0]
-    assert started["hyperparameters"]["n_epochs"] == 25  # OpenAI's rule: min(25, 100 // 4)
-    assert started["hyperparameters"]["batch_size"] == 1
+    assert started["hyperparameters"]["n_epochs"] == 5  # OpenAI's rule: min(25, 100 // 20)
+    assert started["total_steps"] == 15
     assert started["hyperparameters"]["learning_rate"] == 2e-4
-    assert started["n_validation_examples"] == 4
+    assert started["n_validation_examples"] == 20
     warnings = [w["message"] for w in job.of("warning")]
-    assert any("truncated" in w and "4 of 4 training" in w for w in warnings), warnings
+    assert any("truncated" in w and "20 of 20 training" in w for w in warnings), warnings
     evals = job.of("eval")
     assert evals and evals[-1]["step"] == started["total_steps"]
     assert all(0 <= e["valid_mean_token_accuracy"] <= 1 for e in evals)
