@@ -266,7 +266,6 @@ export class UploadStore {
       );
     }
     const asm = this.assemblies.get(uploadId);
-    if (process.env.HONE_DEBUG_UPLOADS) void ('complete', isWholeAssembly(parts), asm?.busy, parts.map((p) => p.assembly_offset));
     if (isWholeAssembly(parts) && !asm?.busy) return this.completeInPlace(row, total, body.md5);
     return this.completeByCopy(row, parts, body.md5);
   }
