@@ -23,7 +23,8 @@ function run(data: Uint8Array, codec?: typeof nodeCodec, chunk = 7) {
 
 describe('nodeCodec', () => {
   it('gives the same report as the exact decoder, non-ASCII messages included', () => {
-    for (const data of [bytes, bad]) {
+    const array = new TextEncoder().encode('[\n' + lines.filter((l) => !l.endsWith(']}')).join(',\n') + '\n]');
+    for (const data of [bytes, bad, array]) {
       for (const chunk of [1, 7, 1 << 16]) expect(run(data, nodeCodec, chunk)).toEqual(run(data, undefined, chunk));
     }
     const r = run(bad, nodeCodec);
