@@ -4,7 +4,7 @@ import { FileStore } from './files/file-store.js';
 import { UploadStore } from './uploads/upload-store.js';
 import { JobStore } from './jobs/job-store.js';
 import { JobService, type DatasetCheck } from './jobs/job-service.js';
-import { streamingDatasetCheck } from './jobs/dataset-check.js';
+import { workerDatasetCheck } from './validation/dataset-check.js';
 import { ModelCatalog } from './models/catalog.js';
 import { trainerPython } from './python/locate.js';
 import { nvidiaSmiProbe, type GpuProbe } from './scheduler/gpu-inventory.js';
@@ -48,7 +48,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     catalog,
     python,
     gpuProbe: opts.gpuProbe ?? nvidiaSmiProbe,
-    checkDataset: opts.checkDataset ?? streamingDatasetCheck(files),
+    checkDataset: opts.checkDataset ?? workerDatasetCheck(files, dirs),
     trainerEnv: opts.trainerEnv,
     stopGraceMs: opts.stopGraceMs,
     killGraceMs: opts.killGraceMs,

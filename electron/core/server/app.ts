@@ -12,10 +12,11 @@ import { openapiRoutes } from './routes/openapi.js';
 import { jobRoutes } from './routes/jobs.js';
 import { modelRoutes } from './routes/models.js';
 import { systemRoutes } from './routes/system.js';
+import { validationRoutes } from './routes/validation.js';
 import type { App, CoreContext, RouteModule } from './types.js';
 
 /** Every resource's routes; add a module here to expose it. */
-const ROUTES: RouteModule[] = [healthRoutes, fileRoutes, uploadRoutes, jobRoutes, modelRoutes, systemRoutes, openapiRoutes];
+const ROUTES: RouteModule[] = [healthRoutes, fileRoutes, uploadRoutes, validationRoutes, jobRoutes, modelRoutes, systemRoutes, openapiRoutes];
 
 export interface AppOptions {
   security: SecurityOptions;
