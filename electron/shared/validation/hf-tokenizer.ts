@@ -129,8 +129,8 @@ export class HfTokenCounter implements TokenCounter {
 
   /**
    * The library tokenizes the pieces between added tokens independently, so their counts can be
-   * cached: system prompts and role headers repeat across examples, and every assistant reply is
-   * counted twice (whole conversation, then its trained span).
+   * cached: system prompts and role headers repeat across examples (shared cache), and without
+   * generation markers the prefix renders repeat the conversation's earlier turns (per example).
    */
   private sectionTokens(text: string): number {
     const re = this.sections!;
