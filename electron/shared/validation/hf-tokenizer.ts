@@ -68,6 +68,9 @@ export class HfTokenCounter implements TokenCounter {
   private sharedChars = 0;
   private exampleCache = new Map<string, number>();
   private checksLeft = 64;
+  /** The library's own pre-tokenizer and model, when a section needs nothing else (no normalizer). */
+  private words: { pre: (s: string) => string[]; model: (w: string[]) => string[]; cache: Map<string, number>; chars: number } | null =
+    null;
 
   constructor(
     private files: HfTokenizerFiles,
@@ -87,6 +90,11 @@ export class HfTokenCounter implements TokenCounter {
         : `Counted with ${modelName}'s tokenizer; the model has no chat template, so ChatML was assumed.`,
     };
     this.sections = sectionSplitter(files.tokenizerJson);
+    const tk = this.tokenizer as unknown as Record<string, unknown>;
+    const model = tk.model as ((w: string[]) => string[]) & { fuse_unk?: boolean };
+    const pre = tk.pre_tokenizer as ((s: string, o: object) => string[]) | null;
+    if (this.sections && tk.normalizer === null && !tk.remove_space && !tk.do_lowercase_and_remove_accent && pre && model && !model.fuse_unk)
+      this.words = { pre: (s) => pre(s, { section_index: 0 }), model, cache: new Map(), chars: 0 };
     this.specials = {};
     for (const k of ['bos_token', 'eos_token', 'unk_token', 'pad_token']) {
       const s = tokenString(files.tokenizerConfig[k]);
@@ -123,6 +131,28 @@ export class HfTokenCounter implements TokenCounter {
     return n;
   }
 
+  /**
+   * A section's count as the sum of its pre-tokenized words' counts (the model encodes words
+   * independently unless it fuses unknown tokens), with a bounded cache per word.
+   */
+  private wordTokens(section: string): number {
+    const w = this.words!;
+    let n = 0;
+    for (const word of w.pre(section)) {
+      let c = w.cache.get(word);
+      if (c === undefined) {
+        c = w.model([word]).length;
+        if ((w.chars += word.length) > 2_000_000) {
+          w.cache.clear();
+          w.chars = word.length;
+        }
+        w.cache.set(word, c);
+      }
+      n += c;
+    }
+    return n;
+  }
+
   private direct(text: string): number {
     return this.tokenizer.tokenize(text, { add_special_tokens: false }).length;
   }
@@ -149,7 +179,7 @@ export class HfTokenCounter implements TokenCounter {
   private sectionCount(section: string): number {
     let n = this.exampleCache.get(section) ?? this.sharedCache.get(section);
     if (n !== undefined) return n;
-    n = this.direct(section);
+    n = this.words ? this.wordTokens(section) : this.direct(section);
     if (section.length <= 1024) {
       // Bounded: at most ~2M characters of keys (a few MB), then start over.
       if ((this.sharedChars += section.length) > 2_000_000) {
