@@ -87,7 +87,10 @@ class HoneCallback(TrainerCallback):
         return control
 
     def on_epoch_end(self, args, state, control, **kw):
-        if control.should_save and not self.pending_reason:
+        if self.stopping and self.last_checkpoint and self.last_checkpoint.endswith(f"-{state.global_step}"):
+            control.should_save = False  # the stop checkpoint of this very step is already on disk
+            control.should_evaluate = False
+        elif control.should_save and not self.pending_reason:
             self.pending_reason = "epoch"
 
     def on_save(self, args, state, control, **kw):

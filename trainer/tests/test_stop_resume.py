@@ -51,6 +51,7 @@ def test_stop_file_checkpoints_and_resume_continues_at_the_same_step(make_job, d
     assert k == last_progress < 30  # stopped within one step of noticing the file, mid-epoch
     stop_ckpt = [c for c in job.of("checkpoint") if c["reason"] == "stop"]
     assert len(stop_ckpt) == 1 and stop_ckpt[0]["step"] == k
+    assert [c["step"] for c in job.of("checkpoint")].count(k) == 1  # saved once, even at an epoch end
     assert stopped["checkpoint_path"] == stop_ckpt[0]["path"] and os.path.isdir(stop_ckpt[0]["path"])
     # losses up to the stop are the reference run's (same seed, same data order)
     for s in range(1, k + 1):
@@ -98,3 +99,23 @@ def test_interval_checkpoint_is_requested_after_every_seconds():
     state.global_step = 2
     cb.on_step_end(None, state, control)
     assert control.should_save and cb.pending_reason == "interval"
+
+
+def test_stop_at_an_epoch_end_does_not_save_twice(tmp_path):
+    from hone_trainer.callbacks import HoneCallback, StopRequest
+
+    stop_file = tmp_path / "stop"
+    cb = HoneCallback(events=None, results=None, mlflow=None, stop=StopRequest(str(stop_file)), started_payload={},
+                      every_seconds=600, has_eval=False, eval_steps=None, is_main=False)
+    state = SimpleNamespace(max_steps=10, global_step=0, num_input_tokens_seen=0)
+    args = SimpleNamespace(output_dir=str(tmp_path))
+    cb.on_train_begin(args, state, None)
+    control = SimpleNamespace(should_save=False, should_training_stop=False, should_evaluate=False)
+    state.global_step = 5
+    stop_file.touch()
+    cb.on_step_end(args, state, control)
+    assert control.should_save and control.should_training_stop and cb.pending_reason == "stop"
+    cb.on_save(args, state, control)  # the Trainer saves the stop checkpoint
+    control.should_save = True  # ... then the epoch-end flow asks for another save of the same step
+    cb.on_epoch_end(args, state, control)
+    assert not control.should_save
