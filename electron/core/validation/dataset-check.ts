@@ -3,7 +3,7 @@
  * the same checks as `streamingDatasetCheck`, but in a worker thread (the server stays responsive
  * on multi-GB files) with the fast Node codec, and with the job's model's own tokenizer and chat
  * template when that model is in the models dir and the file is small enough for the tokenised
- * pass (~2 MB/s) to finish in well under a minute; otherwise token statistics are estimated.
+ * pass (~5 MB per CPU-second) to finish in seconds; otherwise token statistics are estimated.
  */
 import { statSync } from 'node:fs';
 import type { ValidationReport } from '../../shared/schemas/validation.js';
