@@ -1,5 +1,7 @@
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { HashSession } from './hash-pool.js';
 
 /** Thrown when a stream exceeds the size it was allowed. */
@@ -32,8 +34,14 @@ const FLUSH_EVERY_BYTES = 32 * 1024 * 1024;
 const idle: SharedArrayBuffer[] = [];
 const MAX_IDLE = 32;
 function takeBatch(): SharedArrayBuffer {
+  const reused = idle.pop();
+  if (reused) return reused;
   const pages = BATCH_BYTES / 65536;
-  return idle.pop() ?? (new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }).buffer as unknown as SharedArrayBuffer);
+  try {
+    return new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }).buffer as unknown as SharedArrayBuffer;
+  } catch {
+    return new SharedArrayBuffer(BATCH_BYTES); // e.g. no address space for wasm: O_DIRECT then falls back
+  }
 }
 function giveBatch(b: SharedArrayBuffer): void {
   if (idle.length < MAX_IDLE) idle.push(b);
@@ -138,17 +146,19 @@ export async function writeStream(
     while (flushing) await flushing;
   };
 
-  try {
-    try {
-      for await (const chunk of src) {
-        total += chunk.length;
-        if (total > limit) throw new SizeLimitError(limit);
-        let off = 0;
+  // A Writable rather than `for await`: measured under the real server, iterating busboy's
+  // stream with `for await` made V8 run far more full GCs (20-40 per 512 MB instead of 2).
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      total += chunk.length;
+      if (total > limit) return done(new SizeLimitError(limit));
+      let off = 0;
+      const copy = (): void => {
         while (off < chunk.length) {
+          if (failure) return done(failure as Error);
           if (!batch) {
             // Backpressure: the source is not read while this stream's batches are all busy.
-            while (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
-            if (failure) throw failure;
+            if (inFlight.size >= MAX_IN_FLIGHT) return void Promise.race(inFlight).then(copy);
             batch = takeBatch();
             view = Buffer.from(batch);
           }
@@ -158,7 +168,15 @@ export async function writeStream(
           off += n;
           if (fill === capacity) dispatch();
         }
-      }
+        done();
+      };
+      copy();
+    },
+  });
+
+  try {
+    try {
+      await pipeline(src, sink);
       if (fill > 0) dispatch();
       await settle();
       if (failure) throw failure;
