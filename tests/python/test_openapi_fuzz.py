@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import KEY
+from hone_server import KEY
 
 
 def test_schemathesis_finds_no_server_errors(hone, tmp_path):

@@ -11,7 +11,7 @@ from contextlib import redirect_stdout
 
 import pytest
 
-from conftest import KEY, start_server, stop_server
+from hone_server import KEY, start_server, stop_server
 
 SEED_SETUP = '''
 import os

@@ -1,0 +1,45 @@
+"""Starts a real Hone server (the headless CLI, exactly as `npm run serve` does) for API tests."""
+import json
+import os
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+
+
+ROOT = Path(__file__).resolve().parents[2]
+KEY = "py-test-key-123"
+
+
+class HoneServer:
+    def __init__(self, url: str, data_dir: str, key: str | None, proc: subprocess.Popen):
+        self.url, self.data_dir, self.key, self.proc = url, data_dir, key, proc
+
+
+def start_server(extra_args=(), env_extra=None) -> HoneServer:
+    data_dir = tempfile.mkdtemp(prefix="hone-py-")
+    env = {**os.environ, "HONE_API_KEY": KEY, **(env_extra or {})}
+    proc = subprocess.Popen(
+        [str(ROOT / "node_modules/.bin/tsx"), "electron/core/headless.ts", "--port", "0", "--data-dir", data_dir, *extra_args],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    ready = None
+    lines = []
+    for line in proc.stdout:  # the CLI prints one HONE_READY line once it listens
+        lines.append(line)
+        if line.startswith("HONE_READY "):
+            ready = json.loads(line.split(" ", 1)[1])
+            break
+    if ready is None:
+        proc.kill()
+        raise RuntimeError("server did not start:\n" + "".join(lines))
+    threading.Thread(target=lambda: [None for _ in proc.stdout], daemon=True).start()  # keep draining
+    return HoneServer(ready["url"], data_dir, None if "--no-auth" in extra_args else KEY, proc)
+
+
+def stop_server(s: HoneServer):
+    s.proc.terminate()
+    try:
+        s.proc.wait(10)
+    except subprocess.TimeoutExpired:
+        s.proc.kill()
