@@ -100,7 +100,7 @@ export const jobRoutes: RouteModule = (app, ctx) => {
 
   app.get(
     `${JOBS}/:fine_tuning_job_id/console`,
-    { schema: { tags, summary: "Follow a job's console (SSE; resumable from a byte offset)", params: JobIdParams, querystring: ConsoleQuery } },
+    { schema: { tags, summary: "Follow a job's console (SSE; resumable from a byte offset)", params: JobIdParams, querystring: ConsoleQuery, response: { 200: z.string(), ...errors } } },
     async (req, reply) => {
       const id = req.params.fine_tuning_job_id;
       jobs.store.require(id);
@@ -149,7 +149,7 @@ export const jobRoutes: RouteModule = (app, ctx) => {
 
   app.get(
     `${JOBS}/:fine_tuning_job_id/events/stream`,
-    { schema: { tags, summary: "Follow a job's events (SSE, oldest first; resumable with after_seq or Last-Event-ID)", params: JobIdParams, querystring: StreamQuery } },
+    { schema: { tags, summary: "Follow a job's events (SSE, oldest first; resumable with after_seq or Last-Event-ID)", params: JobIdParams, querystring: StreamQuery, response: { 200: z.string(), ...errors } } },
     async (req, reply) => {
       const id = req.params.fine_tuning_job_id;
       jobs.store.require(id);

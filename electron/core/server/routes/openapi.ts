@@ -19,8 +19,12 @@ const MULTIPART_BODIES: Record<string, { required: string[]; properties: Record<
   },
 };
 
-/** Responses that are raw bytes rather than JSON. */
-const BINARY_RESPONSES = ['/v1/files/{file_id}/content'];
+/** Responses that are not JSON: raw bytes, and server-sent event streams. */
+const RAW_RESPONSES: Record<string, Record<string, unknown>> = {
+  '/v1/files/{file_id}/content': { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+  '/v1/fine_tuning/jobs/{fine_tuning_job_id}/console': { 'text/event-stream': { schema: { type: 'string' } } },
+  '/v1/fine_tuning/jobs/{fine_tuning_job_id}/events/stream': { 'text/event-stream': { schema: { type: 'string' } } },
+};
 
 /** `GET /openapi.json`: generated from the same zod schemas the routes validate with. */
 export const openapiRoutes: RouteModule = (app) => {
@@ -30,9 +34,9 @@ export const openapiRoutes: RouteModule = (app) => {
       const op = doc.paths?.[path]?.post;
       if (op) op.requestBody = { required: true, content: { 'multipart/form-data': { schema: { type: 'object', ...schema } } } };
     }
-    for (const path of BINARY_RESPONSES) {
+    for (const [path, content] of Object.entries(RAW_RESPONSES)) {
       const ok = doc.paths?.[path]?.get?.responses as Record<string, { content?: unknown }> | undefined;
-      if (ok?.['200']) ok['200'].content = { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } };
+      if (ok?.['200']) ok['200'].content = content;
     }
     return reply.serializer(JSON.stringify).send(doc);
   });
