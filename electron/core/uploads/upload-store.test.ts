@@ -144,6 +144,30 @@ describe('UploadStore fast path (parts appended in order)', () => {
     await expectFile(done.file!.id, data);
   });
 
+  it('a failed complete changes nothing: a later complete can list other appended parts', async () => {
+    // A client re-sent part 2 (c) after a bad first copy (b) of the same size.
+    const [a, b, c] = [randomBytes(50_000), randomBytes(30_000), randomBytes(30_000)];
+    const up = newUpload(a.length + c.length);
+    const pa = await sendPart(s.uploads, up.id, a);
+    const pb = await sendPart(s.uploads, up.id, b);
+    const pc = await sendPart(s.uploads, up.id, c);
+    const good = md5(Buffer.concat([a, c]));
+    await expect(s.uploads.complete(up.id, { part_ids: [pa.id, pb.id], md5: good })).rejects.toMatchObject({ code: 'checksum_mismatch' });
+    expect(statSync(assembly(up.id)).size).toBe(a.length + b.length + c.length);
+    const done = await s.uploads.complete(up.id, { part_ids: [pa.id, pc.id], md5: good });
+    await expectFile(done.file!.id, Buffer.concat([a, c]));
+  });
+
+  it('keeps empty appended parts valid when a later first-byte part fails', async () => {
+    const data = randomBytes(1000);
+    const up = newUpload(data.length);
+    const empty = await sendPart(s.uploads, up.id, Buffer.alloc(0));
+    await expect(s.uploads.partSink(up.id).write(brokenBody(randomBytes(10_000)), LIMIT)).rejects.toThrow();
+    const p = await sendPart(s.uploads, up.id, data);
+    const done = await s.uploads.complete(up.id, { part_ids: [empty.id, p.id] });
+    await expectFile(done.file!.id, data);
+  });
+
   it('drops appended parts that complete does not list', async () => {
     const [a, b, c] = [randomBytes(5000), randomBytes(6000), randomBytes(7000)];
     const up = newUpload(a.length + b.length);

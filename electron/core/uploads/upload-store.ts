@@ -1,10 +1,10 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, rm, rmdir, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, rmdir, truncate, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Db } from '../db/database.js';
 import type { DataDir } from '../storage/data-dir.js';
-import { commitFile, discardFile, fsyncPath, hashStream, writeTempFile } from '../storage/atomic-file.js';
+import { commitFile, discardFile, fsyncPath, hashStream, writeTempFile, type WrittenFile } from '../storage/atomic-file.js';
 import { HashSession, type Digests } from '../storage/hash-pool.js';
 import { writeStream } from '../storage/stream-writer.js';
 import type { FileSink } from '../server/multipart.js';
@@ -240,6 +240,10 @@ export class UploadStore {
         }
         return;
       }
+      const registered = this.db
+        .prepare('SELECT 1 FROM upload_parts WHERE upload_id = ? AND assembly_offset IS NOT NULL LIMIT 1')
+        .get(uploadId);
+      if (registered) return void (await truncate(path, 0)); // empty parts live there
       await rm(path, { force: true });
       await rmdir(this.partsDir(uploadId)); // only if empty: other parts may be stored there
     } catch (err) {
@@ -276,6 +280,11 @@ export class UploadStore {
     asm.busy = true; // no part may append while the file is finished
     try {
       const path = this.assemblyPath(row.id);
+      // Checksums of exactly the listed bytes, checked before anything changes: a complete that
+      // fails (wrong md5, lost race) leaves the upload and all its parts as they were.
+      const digests = await this.assemblyDigests(asm, path, total);
+      this.checkMd5(md5, digests.md5);
+      this.claim(row.id);
       const fh = await open(path, 'r+');
       try {
         await fh.truncate(total); // drop parts appended but not listed
@@ -283,9 +292,6 @@ export class UploadStore {
       } finally {
         await fh.close();
       }
-      const digests = await this.assemblyDigests(asm, path, total);
-      this.checkMd5(md5, digests.md5);
-      this.claim(row.id);
       const file = await this.files.add({ tmpPath: path, bytes: total, ...digests }, this.fileMeta(row));
       return await this.finish(row.id, file.id);
     } finally {
@@ -295,13 +301,24 @@ export class UploadStore {
 
   /** General case: copy the listed pieces (assembly ranges, part files) into a new file. */
   private async completeByCopy(row: UploadRow, parts: PartRow[], md5?: string): Promise<Upload> {
-    const written = await writeTempFile(async function* () {
-      for (const p of parts) {
-        if (p.bytes === 0) continue;
-        const range = p.assembly_offset === null ? {} : { start: p.assembly_offset, end: p.assembly_offset + p.bytes - 1 };
-        yield* createReadStream(p.path, { ...range, highWaterMark: 1024 * 1024 });
-      }
-    }, this.dirs.tmpDir);
+    let written: WrittenFile;
+    try {
+      written = await writeTempFile(async function* () {
+        for (const p of parts) {
+          if (p.bytes === 0) continue;
+          const range = p.assembly_offset === null ? {} : { start: p.assembly_offset, end: p.assembly_offset + p.bytes - 1 };
+          yield* createReadStream(p.path, { ...range, highWaterMark: 1024 * 1024 });
+        }
+      }, this.dirs.tmpDir);
+    } catch (err) {
+      // A concurrent complete (or cancel) may have taken the pieces away meanwhile: say so.
+      this.requirePending(this.requireRow(row.id), 'complete');
+      throw err;
+    }
+    if (written.bytes !== row.bytes) {
+      await discardFile(written.tmpPath);
+      throw new Error(`upload ${row.id}: read ${written.bytes} bytes of parts that add up to ${row.bytes}`);
+    }
     try {
       this.checkMd5(md5, written.md5);
       this.claim(row.id);
@@ -323,7 +340,9 @@ export class UploadStore {
       }
     }
     if (total === 0) return hashStream([]);
-    return hashStream(createReadStream(path, { start: 0, end: total - 1, highWaterMark: 1024 * 1024 }));
+    const read = await hashStream(createReadStream(path, { start: 0, end: total - 1, highWaterMark: 1024 * 1024 }));
+    if (read.bytes !== total) throw new Error(`assembly ${path} holds ${read.bytes} bytes, its parts ${total}`);
+    return read;
   }
 
   private checkMd5(expected: string | undefined, actual: string): void {
