@@ -22,6 +22,32 @@ def peak_memory_mb() -> dict:
     return out
 
 
+MARKS: dict = {}
+
+
+def _cpu_seconds() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def instrument_trainer() -> None:
+    """Time Trainer.train the same way for both sides: wall and process CPU seconds (CPU time is
+    the steadier figure on a machine shared with other jobs)."""
+    from transformers import Trainer
+
+    original = Trainer.train
+
+    def timed(self, *a, **k):
+        t0, c0 = time.time(), _cpu_seconds()
+        try:
+            return original(self, *a, **k)
+        finally:
+            MARKS.update(seconds=time.time() - t0, cpu_seconds=_cpu_seconds() - c0,
+                         tokens=self.state.num_input_tokens_seen, steps=self.state.global_step)
+
+    Trainer.train = timed
+
+
 def run_hone(cfg: dict) -> dict:
     from hone_trainer.cli import main
 
@@ -42,8 +68,7 @@ def run_hone(cfg: dict) -> dict:
     events = [json.loads(line) for line in open(spec["events_file"])]
     started = next(e for e in events if e["type"] == "started")
     done = next(e for e in events if e["type"] == "completed")
-    return {"tokens": done["trained_tokens"], "seconds": done["ts"] - started["ts"], "steps": done["step"],
-            "precision": started["precision"], "final_loss": done["metrics"].get("train_loss")}
+    return {**MARKS, "precision": started["precision"], "final_loss": done["metrics"].get("train_loss")}
 
 
 def run_baseline(cfg: dict) -> dict:
@@ -51,8 +76,7 @@ def run_baseline(cfg: dict) -> dict:
     import transformers
     from datasets import Dataset
     from peft import LoraConfig, get_peft_model
-    from transformers import (AutoModelForCausalLM, AutoTokenizer, DataCollatorForSeq2Seq, Trainer,
-                              TrainerCallback, TrainingArguments)
+    from transformers import AutoModelForCausalLM, AutoTokenizer, DataCollatorForSeq2Seq, Trainer, TrainingArguments
 
     from hone_trainer.models import resolve_model
 
@@ -70,12 +94,6 @@ def run_baseline(cfg: dict) -> dict:
     model = AutoModelForCausalLM.from_pretrained(model_dir, dtype=dtype)
     model = get_peft_model(model, LoraConfig(r=16, lora_alpha=32, lora_dropout=0.05, target_modules="all-linear",
                                              task_type="CAUSAL_LM"))
-    marks = {}
-
-    class Clock(TrainerCallback):
-        def on_train_begin(self, *a, **k):
-            marks["t0"] = time.time()
-
     args = TrainingArguments(
         output_dir=os.path.join(cfg["workdir"], "out"), num_train_epochs=1, per_device_train_batch_size=cfg["batch_size"],
         learning_rate=2e-4, lr_scheduler_type="linear", report_to="none", save_strategy="no", seed=0,
@@ -84,17 +102,17 @@ def run_baseline(cfg: dict) -> dict:
     trainer = Trainer(model=model, args=args, train_dataset=Dataset.from_list(rows), processing_class=tok,
                       data_collator=DataCollatorForSeq2Seq(tok, label_pad_token_id=-100,
                                                            pad_to_multiple_of=8 if cuda else None),
-                      callbacks=[Clock()])
+                      )
     out = trainer.train()
     trainer.save_model(os.path.join(cfg["workdir"], "adapter"))
-    return {"tokens": trainer.state.num_input_tokens_seen, "seconds": time.time() - marks["t0"],
-            "steps": trainer.state.global_step, "precision": "bf16" if bf16 else "fp16" if cuda else "fp32",
-            "final_loss": out.training_loss}
+    return {**MARKS, "precision": "bf16" if bf16 else "fp16" if cuda else "fp32", "final_loss": out.training_loss}
 
 
 if __name__ == "__main__":
     kind, cfg = sys.argv[1], json.loads(sys.argv[2])
+    instrument_trainer()
     result = {"hone": run_hone, "baseline": run_baseline}[kind](cfg)
     result.update(peak_memory_mb())
     result["tokens_per_second"] = result["tokens"] / result["seconds"]
+    result["tokens_per_cpu_second"] = result["tokens"] / result["cpu_seconds"]
     print("BENCH_RESULT " + json.dumps(result), flush=True)
