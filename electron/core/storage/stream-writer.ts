@@ -57,6 +57,12 @@ export interface StreamWriteOptions {
   limit?: number;
   /** Fed every byte, in order. */
   hash?: HashSession | null;
+  /**
+   * false: resolve once the bytes are durable, while the hashers may still be finishing the last
+   * batches (their messages stay ordered, so a later digest or checkpoint sees them). For a part
+   * of an upload, whose running hash is only needed at `complete`.
+   */
+  awaitHash?: boolean;
 }
 
 /**
@@ -177,7 +183,14 @@ export async function writeStream(
     try {
       await pipeline(src, sink);
       if (fill > 0) dispatch();
-      await settle();
+      if (opts.awaitHash === false && fh) {
+        // Writes are serialised: the chain's end is the last write. A write error also lands in
+        // `failure`; a hashing error later only makes the session report itself lost.
+        await writing.catch((err: unknown) => void (failure ??= err));
+        while (flushing) await flushing;
+      } else {
+        await settle();
+      }
       if (failure) throw failure;
       // fdatasync also persists the size, all that reading the bytes back needs, and flushes the
       // device cache for the O_DIRECT writes; the directory entry is made durable by whoever

@@ -195,7 +195,14 @@ export class UploadStore {
         asm.hashed = 0;
       }
       asm.hash?.checkpoint();
-      const bytes = await writeStream(stream, { fh, path: this.assemblyPath(uploadId), position: offset, limit, hash: asm.hash });
+      const bytes = await writeStream(stream, {
+        fh,
+        path: this.assemblyPath(uploadId),
+        position: offset,
+        limit,
+        hash: asm.hash,
+        awaitHash: false, // the part is acknowledged once durable; the hash catches up meanwhile
+      });
       asm.hashed = offset + bytes;
       return { bytes, offset, assembly: asm };
     } catch (err) {
