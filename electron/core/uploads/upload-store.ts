@@ -146,12 +146,14 @@ export class UploadStore {
     } else {
       const dir = this.partsDir(uploadId);
       part.path = join(dir, part.id);
-      await mkdir(dir, { recursive: true });
-      await commitFile(staged.tmpPath, part.path).catch(async (err: NodeJS.ErrnoException) => {
-        if (err.code !== 'ENOENT') throw err;
-        // The folder went in between (a failed first append removes it when empty): once more.
-        await mkdir(dir, { recursive: true });
+      const place = async () => {
+        // A new folder's own entry must be durable too, or a crash could lose it with the part.
+        if (await mkdir(dir, { recursive: true })) await fsyncPath(this.dirs.uploadsDir);
         await commitFile(staged.tmpPath, part.path);
+      };
+      await place().catch(async (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err;
+        await place(); // the folder went in between (a failed first append removes it when empty)
       });
     }
     this.db
