@@ -23,15 +23,17 @@ export interface ServerProcess {
 export async function startServerProcess(dataDir: string, key: string, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'electron/core/headless.ts', '--port', '0', '--data-dir', dataDir], {
     cwd: ROOT,
-    env: { ...process.env, ...env, HONE_API_KEY: key },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, HONE_MLFLOW: 'off', ...env, HONE_API_KEY: key },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let stderr = '';
+  proc.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const url = await new Promise<string>((res, rej) => {
     const rl = createInterface({ input: proc.stdout! });
     rl.on('line', (line) => {
       if (line.startsWith('HONE_READY ')) res((JSON.parse(line.slice(11)) as { url: string }).url);
     });
-    proc.on('exit', (code) => rej(new Error(`server exited with ${code}`)));
+    proc.on('exit', (code) => rej(new Error(`server exited with ${code}: ${stderr}`)));
   });
   const status = (field: string) => {
     const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'));

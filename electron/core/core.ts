@@ -8,6 +8,8 @@ import { workerDatasetCheck } from './validation/dataset-check.js';
 import { ModelCatalog } from './models/catalog.js';
 import { trainerPython } from './python/locate.js';
 import { nvidiaSmiProbe, type GpuProbe } from './scheduler/gpu-inventory.js';
+import { MlflowServer } from './mlflow/mlflow-server.js';
+import { ensureExperiment, experimentName, experimentUrl, runName } from './mlflow/tracking.js';
 import { DEFAULT_MAX_FILE_BYTES } from '../shared/constants.js';
 import type { CoreContext } from './server/types.js';
 import { readdir, rm } from 'node:fs/promises';
@@ -25,6 +27,8 @@ export interface CoreOptions {
   stopGraceMs?: number;
   killGraceMs?: number;
   checkpointEverySeconds?: number;
+  /** 'local' (default: a managed server in the data dir), 'off', or a tracking URI. Env: HONE_MLFLOW_URI / HONE_MLFLOW. */
+  mlflow?: string;
 }
 
 export interface Core extends CoreContext {
@@ -41,6 +45,11 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   await clearTmp(dirs.tmpDir); // leftovers of a crash mid-upload never became files
   const python = opts.python ?? trainerPython();
   const catalog = new ModelCatalog(python, dirs.modelsDir);
+  const mlflowSetting = opts.mlflow ?? process.env.HONE_MLFLOW_URI ?? process.env.HONE_MLFLOW ?? 'local';
+  const mlflow =
+    mlflowSetting === 'off'
+      ? null
+      : new MlflowServer({ python, dir: join(dirs.root, 'mlflow'), remoteUri: /^https?:\/\//.test(mlflowSetting) ? mlflowSetting : null });
   const jobs = new JobService({
     store: new JobStore(db),
     files,
@@ -53,6 +62,16 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     stopGraceMs: opts.stopGraceMs,
     killGraceMs: opts.killGraceMs,
     checkpointEverySeconds: opts.checkpointEverySeconds ?? (Number(process.env.HONE_CHECKPOINT_EVERY_SECONDS) || undefined),
+    // One experiment per (base model, dataset); the run is named after the job and its start.
+    mlflowFor: mlflow
+      ? async (row) => {
+          const uri = await mlflow.uri();
+          const file = files.require(row.training_file);
+          const name = experimentName(row.model, file.filename, file.sha256);
+          const id = await ensureExperiment(uri, name);
+          return { tracking_uri: uri, experiment_name: name, experiment_id: id, experiment_url: experimentUrl(uri, id), run_name: runName(row.id, 'train') };
+        }
+      : undefined,
   });
   await jobs.init();
 
@@ -71,10 +90,12 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     uploads,
     jobs,
     catalog,
+    mlflow,
     limits: { maxFileBytes: opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES },
     async close() {
       clearInterval(timer);
       await jobs.close();
+      await mlflow?.stop();
       db.close();
     },
   };

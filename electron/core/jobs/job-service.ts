@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, mkdirSync, openSync, readSync, closeSync, fstatSync, writeFileSync, rmSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, openSync, readSync, readFileSync, closeSync, fstatSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
 import type { DataDir } from '../storage/data-dir.js';
@@ -355,8 +355,14 @@ export class JobService {
     this.live.set(row.id, live);
     try {
       spec.mlflow = (await this.o.mlflowFor?.(row)) ?? null;
-    } catch {
+    } catch (err) {
+      // Tracking is an extra: a job never fails because MLflow is unavailable.
       spec.mlflow = null;
+      this.store.addEvent(row.id, { level: 'warn', message: `MLflow is unavailable, training without tracking: ${(err as Error).message}` });
+    }
+    if (spec.mlflow) {
+      const prev = parseJson<Record<string, unknown>>(row.mlflow, {});
+      this.store.update(row.id, { mlflow: JSON.stringify({ ...prev, ...spec.mlflow }) });
     }
     writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec, null, 2));
     const env: NodeJS.ProcessEnv = {
@@ -450,6 +456,7 @@ export class JobService {
     switch (e.type) {
       case 'started':
         this.store.update(id, { resolved: JSON.stringify(e.hyperparameters ?? {}), total_steps: e.total_steps as number });
+        this.recordTrainRun(id);
         break;
       case 'progress':
         this.store.update(id, {
@@ -472,6 +479,22 @@ export class JobService {
       case 'error':
         this.store.update(id, { error: JSON.stringify({ code: String(e.code ?? 'training_failed'), message: String(e.message), param: null }) });
         break;
+    }
+  }
+
+  /** The trainer notes its MLflow run in output/mlflow_run.json; the job links to it. */
+  private recordTrainRun(id: string): void {
+    const row = this.store.get(id);
+    const file = join(this.jobDir(id), 'output', 'mlflow_run.json');
+    if (!row?.mlflow || !existsSync(file)) return;
+    try {
+      const { run_id } = JSON.parse(readFileSync(file, 'utf8')) as { run_id: string };
+      const m = parseJson<Record<string, string>>(row.mlflow, {});
+      this.store.update(id, {
+        mlflow: JSON.stringify({ ...m, train_run_id: run_id, train_run_url: `${m.tracking_uri}/#/experiments/${m.experiment_id}/runs/${run_id}` }),
+      });
+    } catch {
+      /* not written yet; the next started event retries */
     }
   }
 

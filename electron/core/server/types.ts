@@ -6,6 +6,7 @@ import type { FileStore } from '../files/file-store.js';
 import type { UploadStore } from '../uploads/upload-store.js';
 import type { JobService } from '../jobs/job-service.js';
 import type { ModelCatalog } from '../models/catalog.js';
+import type { MlflowServer } from '../mlflow/mlflow-server.js';
 
 /** Fastify with zod schemas as the type provider: handlers get typed params, query and body. */
 export type App = FastifyInstance<
@@ -24,6 +25,8 @@ export interface CoreContext {
   uploads: UploadStore;
   jobs: JobService;
   catalog: ModelCatalog;
+  /** null when MLflow is off. */
+  mlflow: MlflowServer | null;
   limits: { maxFileBytes: number };
 }
 

@@ -1,0 +1,118 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+export interface MlflowOptions {
+  python: string;
+  /** `<data dir>/mlflow`: sqlite backend and artifact store live here. */
+  dir: string;
+  /** A remote tracking server (HONE_MLFLOW_URI); then nothing is started locally. */
+  remoteUri?: string | null;
+  /** How long to wait for a fresh server to answer /health. */
+  startTimeoutMs?: number;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The MLflow tracking server Hone uses: a local one from the project's Python environment
+ * (sqlite backend and artifacts in the data dir, 127.0.0.1 on a free port), started on first
+ * use, health-checked, restarted if it dies, stopped with the app — or a remote URI.
+ */
+export class MlflowServer {
+  private proc: ChildProcess | null = null;
+  private url: string | null = null;
+  private starting: Promise<string> | null = null;
+  private stopping = false;
+  private restarts = 0;
+  /** Restarts after unexpected exits (for status and tests). */
+  get restartCount(): number {
+    return this.restarts;
+  }
+
+  constructor(private readonly o: MlflowOptions) {}
+
+  get pid(): number | null {
+    return this.proc?.pid ?? null;
+  }
+
+  /** The tracking URI, starting (or restarting) the local server if needed. */
+  async uri(): Promise<string> {
+    if (this.o.remoteUri) return this.o.remoteUri.replace(/\/$/, '');
+    if (this.url && this.proc && this.proc.exitCode === null && (await this.healthy(this.url))) return this.url;
+    this.starting ??= this.start().finally(() => (this.starting = null));
+    return this.starting;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const p = this.proc;
+    if (!p || p.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(() => p.kill('SIGKILL'), 5_000);
+      p.once('exit', () => (clearTimeout(t), resolve()));
+      p.kill('SIGTERM');
+    });
+  }
+
+  private async start(): Promise<string> {
+    mkdirSync(join(this.o.dir, 'artifacts'), { recursive: true });
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const log = createWriteStream(join(this.o.dir, 'server.log'), { flags: 'a' });
+    const proc = spawn(
+      this.o.python,
+      [
+        '-m', 'mlflow', 'server',
+        '--host', '127.0.0.1',
+        '--port', String(port),
+        '--workers', '1',
+        '--backend-store-uri', `sqlite:///${join(this.o.dir, 'mlflow.db')}`,
+        '--artifacts-destination', join(this.o.dir, 'artifacts'),
+        '--serve-artifacts',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PYTHONUNBUFFERED: '1' }, detached: false },
+    );
+    proc.stdout!.pipe(log, { end: false });
+    proc.stderr!.pipe(log, { end: false });
+    this.proc = proc;
+    proc.once('exit', () => {
+      if (this.proc === proc) this.url = null;
+      // Died on its own: bring it back, so a running job's logging continues.
+      if (!this.stopping && this.proc === proc) {
+        this.restarts++;
+        setTimeout(() => void this.uri().catch(() => undefined), Math.min(30_000, 1_000 * this.restarts)).unref();
+      }
+    });
+    const deadline = Date.now() + (this.o.startTimeoutMs ?? 120_000);
+    while (Date.now() < deadline) {
+      if (proc.exitCode !== null) throw new Error(`the MLflow server exited with code ${proc.exitCode}; see ${join(this.o.dir, 'server.log')}`);
+      if (await this.healthy(url)) {
+        this.url = url;
+        return url;
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    proc.kill('SIGKILL');
+    throw new Error(`the MLflow server did not answer within ${(this.o.startTimeoutMs ?? 120_000) / 1000} s; see ${join(this.o.dir, 'server.log')}`);
+  }
+
+  private async healthy(url: string): Promise<boolean> {
+    try {
+      const r = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) });
+      return r.ok;
+    } catch {
+      return false;
+    }
+  }
+}
