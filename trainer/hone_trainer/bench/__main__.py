@@ -6,10 +6,12 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 import traceback
 
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("DEEPEVAL_TELEMETRY_OPT_OUT", "1")
+os.environ.setdefault("DEEPEVAL_CACHE_FOLDER", os.path.join(tempfile.gettempdir(), "hone-deepeval"))
 
 
 def _events_file_of(path: str) -> str | None:

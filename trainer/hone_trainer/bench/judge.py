@@ -6,6 +6,7 @@ telemetry is switched off before deepeval is imported."""
 from __future__ import annotations
 
 import os
+import tempfile
 
 CRITERIA = "Determine whether the actual output is factually correct based on the expected output."
 # Fixed steps: GEval then skips the step-generation call, so every judge call is a scoring call and
@@ -26,6 +27,8 @@ class GEvalJudge:
         os.environ.setdefault("DEEPEVAL_TELEMETRY_OPT_OUT", "1")
         os.environ.setdefault("DEEPEVAL_DISABLE_DOTENV", "1")
         os.environ.setdefault("ERROR_REPORTING", "0")
+        # DeepEval keeps a ".deepeval" folder in the working directory unless told otherwise.
+        os.environ.setdefault("DEEPEVAL_CACHE_FOLDER", os.path.join(tempfile.gettempdir(), "hone-deepeval"))
         try:
             from deepeval.metrics import GEval
             from deepeval.models import LocalModel
