@@ -10,4 +10,5 @@ electron_bin=""
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -n "$electron_bin" ] && [ -x "$electron_bin" ] && [ -f out/main/index.js ]; then
   exec "$electron_bin" . "$@"
 fi
-exec npx tsx electron/core/headless.ts "$@"
+# A larger initial old space avoids repeated full GCs during multi-GB uploads (bench/upload).
+exec node --initial-old-space-size=256 --import tsx electron/core/headless.ts "$@"

@@ -32,6 +32,8 @@ async function freePort(): Promise<number> {
 export class MlflowServer {
   private proc: ChildProcess | null = null;
   private url: string | null = null;
+  /** Kept across restarts: trainers were given this URI and retry against it. */
+  private port: number | null = null;
   private starting: Promise<string> | null = null;
   private stopping = false;
   private restarts = 0;
@@ -67,7 +69,7 @@ export class MlflowServer {
 
   private async start(): Promise<string> {
     mkdirSync(join(this.o.dir, 'artifacts'), { recursive: true });
-    const port = await freePort();
+    const port = (this.port ??= await freePort());
     const url = `http://127.0.0.1:${port}`;
     const log = createWriteStream(join(this.o.dir, 'server.log'), { flags: 'a' });
     const proc = spawn(

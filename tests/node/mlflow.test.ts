@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toFile } from 'openai';
+import { startTestServer, type TestServer } from './helpers/server.js';
+import { chatJsonl } from './helpers/datasets.js';
+import { waitFor } from './helpers/wait.js';
+
+/** The managed MLflow server, for real: started on demand, runs asserted through MLflow's REST API. */
+let s: TestServer;
+beforeAll(async () => {
+  s = await startTestServer({}, { mlflow: 'local', trainerEnv: { HF_HUB_OFFLINE: '1' } });
+});
+afterAll(async () => s.stop());
+
+interface MlflowLinks {
+  tracking_uri: string;
+  experiment_id: string;
+  experiment_name: string;
+  experiment_url: string;
+  train_run_id: string;
+  train_run_url: string;
+}
+
+const mlflowOf = async (id: string) => ((await s.client.fineTuning.jobs.retrieve(id)) as unknown as { hone: { mlflow: MlflowLinks | null } }).hone.mlflow;
+
+async function history(uri: string, runId: string, key: string): Promise<Array<{ step: number; value: number }>> {
+  const r = await fetch(`${uri}/api/2.0/mlflow/metrics/get-history?run_id=${runId}&metric_key=${key}&max_results=10000`);
+  return ((await r.json()) as { metrics?: Array<{ step: number; value: number }> }).metrics ?? [];
+}
+
+describe('MLflow monitoring', () => {
+  it('a job gets an experiment per (model, dataset) and a training run with params, loss history and artifacts', async () => {
+    const file = await s.client.files.create({ file: await toFile(Buffer.from(chatJsonl(12)), 'memo.jsonl'), purpose: 'fine-tune' });
+    const job = await s.client.fineTuning.jobs.create({ training_file: file.id, model: 'hone-tiny-llama', hyperparameters: { n_epochs: 3, batch_size: 4 } });
+    const done = await waitFor(() => s.client.fineTuning.jobs.retrieve(job.id), (j) => ['succeeded', 'failed'].includes(j.status), 300_000, 'job end');
+    expect(done.status, JSON.stringify(done.error)).toBe('succeeded');
+    const m = (await mlflowOf(job.id))!;
+    expect(m.experiment_name).toMatch(/^hone\/hone-tiny-llama\/memo\.jsonl \([0-9a-f]{12}\)$/);
+    expect(m.train_run_url).toBe(`${m.tracking_uri}/#/experiments/${m.experiment_id}/runs/${m.train_run_id}`);
+
+    const run = (await (await fetch(`${m.tracking_uri}/api/2.0/mlflow/runs/get?run_id=${m.train_run_id}`)).json()) as {
+      run: { info: { experiment_id: string; run_name: string; status: string }; data: { params: Array<{ key: string; value: string }> } };
+    };
+    expect(run.run.info.experiment_id).toBe(m.experiment_id);
+    expect(run.run.info.run_name.startsWith(`${job.id} train `)).toBe(true);
+    expect(run.run.info.status).toBe('FINISHED');
+    expect(run.run.data.params.find((p) => p.key === 'n_epochs')?.value).toBe('3');
+    const loss = await history(m.tracking_uri, m.train_run_id, 'train_loss');
+    expect(loss.length).toBeGreaterThan(2);
+    const arts = (await (await fetch(`${m.tracking_uri}/api/2.0/mlflow/artifacts/list?run_id=${m.train_run_id}`)).json()) as { files?: Array<{ path: string }> };
+    expect((arts.files ?? []).map((f) => f.path)).toContain('results.csv');
+
+    // The same model and dataset again: the same experiment.
+    const again = await s.client.fineTuning.jobs.create({ training_file: file.id, model: 'hone-tiny-llama', hyperparameters: { n_epochs: 1 } });
+    await waitFor(() => s.client.fineTuning.jobs.retrieve(again.id), (j) => ['succeeded', 'failed'].includes(j.status), 300_000, 'second job');
+    expect((await mlflowOf(again.id))!.experiment_id).toBe(m.experiment_id);
+  }, 600_000);
+
+  it('a killed MLflow server is restarted and the running job keeps logging', async () => {
+    const file = await s.client.files.create({ file: await toFile(Buffer.from(chatJsonl(30)), 'long.jsonl'), purpose: 'fine-tune' });
+    const job = await s.client.fineTuning.jobs.create({ training_file: file.id, model: 'hone-tiny-llama', hyperparameters: { n_epochs: 3, batch_size: 2 } });
+    const links = await waitFor(() => mlflowOf(job.id), (m) => !!m?.train_run_id, 180_000, 'training run');
+    await waitFor(() => history(links!.tracking_uri, links!.train_run_id, 'train_loss'), (h) => h.length >= 2, 180_000, 'first metrics');
+    const pid = s.core.mlflow!.pid!;
+    const before = s.core.mlflow!.restartCount;
+    process.kill(pid, 'SIGKILL');
+    await waitFor(() => s.core.mlflow!.restartCount, (n) => n > before, 30_000, 'restart');
+    const uri = await s.core.mlflow!.uri(); // healthy again, on the same port
+    expect(uri).toBe(links!.tracking_uri);
+    const done = await waitFor(() => s.client.fineTuning.jobs.retrieve(job.id), (j) => ['succeeded', 'failed'].includes(j.status), 400_000, 'job end');
+    expect(done.status, JSON.stringify(done.error)).toBe('succeeded');
+    const loss = await history(uri, links!.train_run_id, 'train_loss');
+    // Steps logged after the restart reached the same run, up to the last one.
+    const total = (done as unknown as { hone: { total_steps: number } }).hone.total_steps;
+    expect(Math.max(...loss.map((p) => p.step))).toBeGreaterThanOrEqual(total - 1);
+  }, 900_000);
+});
