@@ -67,11 +67,21 @@ def flatten_metrics(results: dict) -> dict[str, float]:
     return out
 
 
-def run_lm_eval(model_dir: str, adapter_path: str | None, suite: LmEvalSuite, tasks: list[str], device: str,
-                include_path: str) -> dict:
-    """Returns {"metrics": {...}, "results": <harness results without samples>}."""
-    import lm_eval
+def task_manager(include_path: str, tasks: list[str]):
+    """Indexing the harness's thousands of built-in task files takes seconds per call; when every
+    requested task is one of Hone's own, index only those."""
     from lm_eval.tasks import TaskManager
+
+    local = TaskManager(include_path=include_path, include_defaults=False)
+    if all(t in local.all_tasks for t in tasks):
+        return local
+    return TaskManager(include_path=include_path)
+
+
+def run_lm_eval(model_dir: str, adapter_path: str | None, suite: LmEvalSuite, tasks: list[str], device: str,
+                include_path: str, manager=None) -> dict:
+    """Returns {"metrics": {...}, "tasks", "missing_tasks", "harness": <results without samples>}."""
+    import lm_eval
 
     model_args: dict = {"pretrained": model_dir, "dtype": "bfloat16" if device.startswith("cuda") else "float32"}
     if adapter_path:
@@ -79,7 +89,7 @@ def run_lm_eval(model_dir: str, adapter_path: str | None, suite: LmEvalSuite, ta
     res = lm_eval.simple_evaluate(
         model="hf", model_args=model_args, tasks=tasks, num_fewshot=suite.num_fewshot,
         batch_size=suite.batch_size, device=device, limit=suite.limit, log_samples=False,
-        bootstrap_iters=0, task_manager=TaskManager(include_path=include_path), random_seed=0,
+        bootstrap_iters=0, task_manager=manager or task_manager(include_path, tasks), random_seed=0,
         numpy_random_seed=0, torch_random_seed=0, fewshot_random_seed=0)
     if res is None:  # only on non-zero ranks
         raise RuntimeError("lm-eval returned no results")

@@ -102,12 +102,13 @@ class BenchRunner:
             raise RuntimeError("no lm-eval tasks left to run")
         include = os.path.join(self.resources, "lm_eval")
         total = 2 if self.with_base else 1
+        manager = lmeval_suite.task_manager(include, tasks)
 
         def one(label: str, adapter: str | None, step: int) -> None:
             self.progress("lm_eval", step - 1, total, f"{label}: {', '.join(tasks)} on {self.device}"
                           f"{' (offline task suite)' if offline and suite.tasks == 'default' else ''}")
             t0 = time.time()
-            out = lmeval_suite.run_lm_eval(self.model_dir, adapter, suite, tasks, self.device, include)
+            out = lmeval_suite.run_lm_eval(self.model_dir, adapter, suite, tasks, self.device, include, manager)
             out["seconds"] = round(time.time() - t0, 2)
             if out["missing_tasks"]:
                 self.warn(f"lm-eval produced no results for {out['missing_tasks']}", "lm_eval_missing_tasks")
