@@ -14,8 +14,15 @@ stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
 # --- npm ---------------------------------------------------------------------------------------
 npm_hash=$(cat package.json package-lock.json | sha256sum | cut -d' ' -f1)
 if ! stamp_ok node_modules/.hone-setup "$npm_hash"; then
-  echo "[setup] npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
+  # A fresh checkout gets the exact lockfile (npm ci); an existing node_modules is updated in
+  # place (npm ci would delete it first, breaking anything running from this checkout meanwhile).
+  if [ -d node_modules ]; then
+    echo "[setup] npm install"
+    npm install --no-audit --no-fund --loglevel=error
+  else
+    echo "[setup] npm ci"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
   echo "$npm_hash" > node_modules/.hone-setup
 fi
 
