@@ -57,10 +57,14 @@ def plot(path: str, rows_by_model: dict[str, list[dict]], mode: str, key: str, x
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6.4, 4.0), dpi=110)
+    ticks: set = set()
     for label, rows in rows_by_model.items():
         xs, ys = _series(rows, mode, key)
         if xs:
+            ticks.update(xs)
             ax.plot(xs, ys, marker="o", label=label, linestyle="--" if label == "base" else "-")
+    if ticks:
+        ax.set_xticks(sorted(ticks))  # the grid's own values, not fractional chunk counts
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_ylim(-0.05, 1.05)
