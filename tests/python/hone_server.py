@@ -43,3 +43,18 @@ def stop_server(s: HoneServer):
         s.proc.wait(10)
     except subprocess.TimeoutExpired:
         s.proc.kill()
+
+
+# The seed guide's client set-up, verbatim (both of its API sections start with it).
+SEED_SETUP = '''
+import os
+from openai import OpenAI
+
+api_base = os.getenv('API_BASE')
+api_key = os.getenv('API_KEY')
+
+client = OpenAI(
+    api_key=os.getenv('API_KEY'),
+    base_url=os.getenv('API_BASE') +'/v1'
+)
+'''

@@ -11,20 +11,7 @@ from contextlib import redirect_stdout
 
 import pytest
 
-from hone_server import KEY, start_server, stop_server
-
-SEED_SETUP = '''
-import os
-from openai import OpenAI
-
-api_base = os.getenv('API_BASE')
-api_key = os.getenv('API_KEY')
-
-client = OpenAI(
-    api_key=os.getenv('API_KEY'),
-    base_url=os.getenv('API_BASE') +'/v1'
-)
-'''
+from hone_server import KEY, SEED_SETUP, start_server, stop_server
 
 SEED_CREATE = '''
 client.files.create(
