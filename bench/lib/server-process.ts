@@ -23,7 +23,7 @@ export interface ServerProcess {
 export async function startServerProcess(dataDir: string, key: string, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'electron/core/headless.ts', '--port', '0', '--data-dir', dataDir], {
     cwd: ROOT,
-    env: { ...process.env, HONE_MLFLOW: 'off', ...env, HONE_API_KEY: key },
+    env: { ...process.env, HONE_MLFLOW: 'off', HONE_BENCHMARKS: 'off', ...env, HONE_API_KEY: key },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

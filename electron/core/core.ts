@@ -29,6 +29,8 @@ export interface CoreOptions {
   checkpointEverySeconds?: number;
   /** 'local' (default: a managed server in the data dir), 'off', or a tracking URI. Env: HONE_MLFLOW_URI / HONE_MLFLOW. */
   mlflow?: string;
+  /** Benchmarks after each successful job unless it opts out (default: on; env HONE_BENCHMARKS=off). */
+  benchmarksByDefault?: boolean;
 }
 
 export interface Core extends CoreContext {
@@ -72,6 +74,14 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
           return { tracking_uri: uri, experiment_name: name, experiment_id: id, experiment_url: experimentUrl(uri, id), run_name: runName(row.id, 'train') };
         }
       : undefined,
+    mlflowForBenchmark: mlflow
+      ? async (row) => {
+          const m = row.mlflow ? (JSON.parse(row.mlflow) as { experiment_name?: string }) : null;
+          if (!m?.experiment_name) return null;
+          return { tracking_uri: await mlflow.uri(), experiment_name: m.experiment_name, run_name: runName(row.id, 'benchmark') };
+        }
+      : undefined,
+    benchmarksByDefault: opts.benchmarksByDefault ?? process.env.HONE_BENCHMARKS !== 'off',
   });
   await jobs.init();
 

@@ -103,7 +103,7 @@ describe('job lifecycle', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'hone-crash-'));
     const startProc = async (): Promise<{ proc: ChildProcess; url: string }> => {
       const proc = spawn(process.execPath, ['--import', 'tsx', 'electron/core/headless.ts', '--port', '0', '--data-dir', dataDir], {
-        env: { ...process.env, HONE_API_KEY: TEST_KEY, HF_HUB_OFFLINE: '1', HONE_CHECKPOINT_EVERY_SECONDS: '2', HONE_MLFLOW: 'off' },
+        env: { ...process.env, HONE_API_KEY: TEST_KEY, HF_HUB_OFFLINE: '1', HONE_CHECKPOINT_EVERY_SECONDS: '2', HONE_MLFLOW: 'off', HONE_BENCHMARKS: 'off' },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       const url = await new Promise<string>((res, rej) => {

@@ -27,10 +27,22 @@ async function history(uri: string, runId: string, key: string): Promise<Array<{
   return ((await r.json()) as { metrics?: Array<{ step: number; value: number }> }).metrics ?? [];
 }
 
+/** Every artifact path of a run, folders walked. */
+async function artifactPaths(uri: string, runId: string, path = ''): Promise<string[]> {
+  const r = (await (await fetch(`${uri}/api/2.0/mlflow/artifacts/list?run_id=${runId}${path ? `&path=${encodeURIComponent(path)}` : ''}`)).json()) as {
+    files?: Array<{ path: string; is_dir: boolean }>;
+  };
+  const out: string[] = [];
+  for (const f of r.files ?? []) out.push(...(f.is_dir ? await artifactPaths(uri, runId, f.path) : [f.path]));
+  return out;
+}
+
 describe('MLflow monitoring', () => {
-  it('a job gets an experiment per (model, dataset) and a training run with params, loss history and artifacts', async () => {
+  it('a job gets an experiment per (model, dataset), a training run and a benchmark run (lm-eval + needle, base vs fine-tuned)', async () => {
     const file = await s.client.files.create({ file: await toFile(Buffer.from(chatJsonl(12)), 'memo.jsonl'), purpose: 'fine-tune' });
-    const job = await s.client.fineTuning.jobs.create({ training_file: file.id, model: 'hone-tiny-llama', hyperparameters: { n_epochs: 3, batch_size: 4 } });
+    // A small benchmark grid keeps the test short; the harness and needle code paths are the real ones.
+    const hone = { benchmarks: { lm_eval: { limit: 4 }, needle: { context_lengths: [256], depths: [0.5], chunk_counts: [2], max_new_tokens: 8 } } };
+    const job = await s.client.fineTuning.jobs.create({ training_file: file.id, model: 'hone-tiny-llama', hyperparameters: { n_epochs: 3, batch_size: 4 }, hone } as never);
     const done = await waitFor(() => s.client.fineTuning.jobs.retrieve(job.id), (j) => ['succeeded', 'failed'].includes(j.status), 300_000, 'job end');
     expect(done.status, JSON.stringify(done.error)).toBe('succeeded');
     const m = (await mlflowOf(job.id))!;
@@ -49,15 +61,41 @@ describe('MLflow monitoring', () => {
     const arts = (await (await fetch(`${m.tracking_uri}/api/2.0/mlflow/artifacts/list?run_id=${m.train_run_id}`)).json()) as { files?: Array<{ path: string }> };
     expect((arts.files ?? []).map((f) => f.path)).toContain('results.csv');
 
+    // The benchmark step: the job's console and events show it, results sit on the job, and a
+    // second MLflow run in the same experiment holds the scores and artifacts.
+    type Bench = { status: string; metrics?: Record<string, Record<string, number>>; deltas?: Record<string, number>; artifacts?: Record<string, string>; error?: string };
+    const benchOf = async () => ((await s.client.fineTuning.jobs.retrieve(job.id)) as unknown as { hone: { benchmark: Bench | null } }).hone.benchmark;
+    const bench = (await waitFor(benchOf, (b) => b !== null && b.status !== 'running', 600_000, 'benchmarks'))!;
+    expect(bench.status, JSON.stringify(bench)).toBe('succeeded');
+    const ft = bench.metrics!['fine-tuned']!;
+    expect(Object.keys(ft).some((k) => k.startsWith('lm_eval/'))).toBe(true);
+    expect(typeof ft['needle/score']).toBe('number');
+    expect(Object.keys(bench.metrics!.base ?? {}).length).toBeGreaterThan(0);
+    expect(Object.keys(bench.deltas ?? {}).length).toBeGreaterThan(0);
+    const m2 = (await mlflowOf(job.id)) as MlflowLinks & { benchmark_run_id: string };
+    expect(m2.benchmark_run_id).toBeTruthy();
+    const brun = (await (await fetch(`${m2.tracking_uri}/api/2.0/mlflow/runs/get?run_id=${m2.benchmark_run_id}`)).json()) as {
+      run: { info: { experiment_id: string }; data: { metrics: Array<{ key: string; value: number }> } };
+    };
+    expect(brun.run.info.experiment_id).toBe(m.experiment_id);
+    const keys = brun.run.data.metrics.map((x) => x.key);
+    expect(keys.some((k) => k.startsWith('fine-tuned/lm_eval/'))).toBe(true);
+    expect(keys).toContain('fine-tuned/needle/score');
+    expect(keys.some((k) => k.startsWith('delta/'))).toBe(true);
+    const paths = await artifactPaths(m2.tracking_uri, m2.benchmark_run_id);
+    for (const f of ['results.json', 'comparison.csv', 'needle_grid.csv', 'needle_context_length.png', 'needle_chunks.png']) {
+      expect(paths.some((p) => p.endsWith(f)), `${f} in ${paths.join(', ')}`).toBe(true);
+    }
+
     // The same model and dataset again: the same experiment.
-    const again = await s.client.fineTuning.jobs.create({ training_file: file.id, model: 'hone-tiny-llama', hyperparameters: { n_epochs: 1 } });
+    const again = await s.client.fineTuning.jobs.create({ training_file: file.id, model: 'hone-tiny-llama', hyperparameters: { n_epochs: 1 }, hone: { benchmarks: false } } as never);
     await waitFor(() => s.client.fineTuning.jobs.retrieve(again.id), (j) => ['succeeded', 'failed'].includes(j.status), 300_000, 'second job');
     expect((await mlflowOf(again.id))!.experiment_id).toBe(m.experiment_id);
-  }, 600_000);
+  }, 900_000);
 
   it('a killed MLflow server is restarted and the running job keeps logging', async () => {
     const file = await s.client.files.create({ file: await toFile(Buffer.from(chatJsonl(30)), 'long.jsonl'), purpose: 'fine-tune' });
-    const job = await s.client.fineTuning.jobs.create({ training_file: file.id, model: 'hone-tiny-llama', hyperparameters: { n_epochs: 3, batch_size: 2 } });
+    const job = await s.client.fineTuning.jobs.create({ training_file: file.id, model: 'hone-tiny-llama', hyperparameters: { n_epochs: 3, batch_size: 2 }, hone: { benchmarks: false } } as never);
     const links = await waitFor(() => mlflowOf(job.id), (m) => !!m?.train_run_id, 180_000, 'training run');
     await waitFor(() => history(links!.tracking_uri, links!.train_run_id, 'train_loss'), (h) => h.length >= 2, 180_000, 'first metrics');
     const pid = s.core.mlflow!.pid!;

@@ -18,7 +18,7 @@ class HoneServer:
 
 def start_server(extra_args=(), env_extra=None) -> HoneServer:
     data_dir = tempfile.mkdtemp(prefix="hone-py-")
-    env = {**os.environ, "HONE_API_KEY": KEY, "HONE_MLFLOW": "off", **(env_extra or {})}
+    env = {**os.environ, "HONE_API_KEY": KEY, "HONE_MLFLOW": "off", "HONE_BENCHMARKS": "off", **(env_extra or {})}
     proc = subprocess.Popen(
         [str(ROOT / "node_modules/.bin/tsx"), "electron/core/headless.ts", "--port", "0", "--data-dir", data_dir, *extra_args],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,

@@ -11,6 +11,7 @@ import { TERMINAL_STATUSES } from '../../shared/schemas/jobs.js';
 import type { ValidationReport } from '../../shared/schemas/validation.js';
 import { JobStore, parseJson, type JobRow } from './job-store.js';
 import { toJobEvent, type TrainerEvent } from './trainer-events.js';
+import { benchEventToJobEvent, resolveSuites } from './benchmark-step.js';
 import { planSchedule } from '../scheduler/plan.js';
 import type { GpuInfo, GpuProbe } from '../scheduler/gpu-inventory.js';
 import { TrainerProcess } from '../runner/trainer-process.js';
@@ -37,8 +38,12 @@ export interface JobServiceOptions {
   stopGraceMs?: number;
   killGraceMs?: number;
   checkpointEverySeconds?: number;
-  /** MLflow settings for a job's spec (issue 6), or null. */
+  /** MLflow settings for a job's training spec, or null. */
   mlflowFor?: (job: JobRow) => Promise<Record<string, unknown> | null>;
+  /** MLflow settings for the benchmark run that follows a job, or null. */
+  mlflowForBenchmark?: (job: JobRow) => Promise<Record<string, unknown> | null>;
+  /** Benchmarks after a successful job unless the job turns them off (default true). */
+  benchmarksByDefault?: boolean;
 }
 
 interface Live {
@@ -133,7 +138,7 @@ export class JobService {
       integrations: body.integrations ? JSON.stringify(body.integrations) : null,
       gpus,
       priority: body.hone?.priority ?? 0,
-      benchmarks: body.hone?.benchmarks === undefined ? null : JSON.stringify(body.hone.benchmarks),
+      benchmarks: JSON.stringify(body.hone?.benchmarks ?? (this.o.benchmarksByDefault === false ? false : true)),
       assigned_gpus: null,
       pid: null,
       pid_started: null,
@@ -150,6 +155,9 @@ export class JobService {
       events_offset: 0,
       pending_action: null,
       mlflow: null,
+      benchmark_status: null,
+      benchmark_results: null,
+      bench_events_offset: 0,
     };
     this.store.insert(row);
     this.store.addEvent(id, { message: `Created fine-tuning job: ${id}` });
@@ -249,6 +257,7 @@ export class JobService {
         total_steps: row.total_steps,
         hyperparameters: { ...hp, ...resolved },
         benchmarks: parseJson(row.benchmarks, null),
+        benchmark: row.benchmark_status ? { status: row.benchmark_status, ...parseJson<object>(row.benchmark_results, {}) } : null,
         mlflow: parseJson(row.mlflow, null),
       },
     };
@@ -412,16 +421,21 @@ export class JobService {
 
   /** Imports new complete lines of events.jsonl; the byte offset moves in the same transaction. */
   private importEvents(id: string): TrainerEvent[] {
+    return this.importLines(id, join(this.jobDir(id), 'events.jsonl'), 'events_offset', (e) => this.applyEvent(id, e));
+  }
+
+  /** Reads the complete JSON lines of `file` past the row's offset, applies them and moves the offset, in one transaction. */
+  private importLines(id: string, file: string, offsetCol: 'events_offset' | 'bench_events_offset', apply: (e: TrainerEvent) => void): TrainerEvent[] {
     const row = this.store.get(id);
-    const file = join(this.jobDir(id), 'events.jsonl');
     if (!row || !existsSync(file)) return [];
+    const offset = row[offsetCol];
     const fd = openSync(file, 'r');
     let text: string;
     try {
       const size = fstatSync(fd).size;
-      if (size <= row.events_offset) return [];
-      const buf = Buffer.alloc(Math.min(size - row.events_offset, 8 * 1024 * 1024));
-      readSync(fd, buf, 0, buf.length, row.events_offset);
+      if (size <= offset) return [];
+      const buf = Buffer.alloc(Math.min(size - offset, 8 * 1024 * 1024));
+      readSync(fd, buf, 0, buf.length, offset);
       text = buf.toString('utf8');
     } finally {
       closeSync(fd);
@@ -438,13 +452,13 @@ export class JobService {
         try {
           e = JSON.parse(line) as TrainerEvent;
         } catch {
-          this.store.addEvent(id, { level: 'warn', message: `Unreadable trainer event skipped: ${line.slice(0, 200)}` });
+          this.store.addEvent(id, { level: 'warn', message: `Unreadable event skipped: ${line.slice(0, 200)}` });
           continue;
         }
         events.push(e);
-        this.applyEvent(id, e);
+        apply(e);
       }
-      this.store.update(id, { events_offset: row.events_offset + consumed });
+      this.store.update(id, { [offsetCol]: offset + consumed });
     });
     return events;
   }
@@ -507,6 +521,7 @@ export class JobService {
     if (sessionMembers(l.proc.pid).length > 0) signalSession(l.proc.pid, 'SIGKILL');
     const row = this.store.require(id);
     const done: Partial<JobRow> = { pid: null, pid_started: null, assigned_gpus: null, pending_action: null, estimated_finish: null };
+    let keepSlot = false; // the benchmark step runs in the job's slot
     try {
       if (l.stopping === 'cancel' || row.pending_action === 'cancel') {
         this.store.update(id, { ...done, status: 'cancelled', finished_at: nowSeconds() });
@@ -519,6 +534,7 @@ export class JobService {
         this.store.addEvent(id, { message: 'Hone is shutting down: the job was checkpointed and will resume on the next start' });
       } else if (exit.exitCode === EXIT_OK && l.completed) {
         await this.succeed(id, l.completed, done);
+        keepSlot = await this.startBenchmark(id, l);
       } else if (exit.exitCode === EXIT_STOPPED) {
         this.store.update(id, { ...done, status: 'paused' });
         this.store.addEvent(id, { message: 'The trainer stopped with a checkpoint; resume the job to continue' });
@@ -532,9 +548,99 @@ export class JobService {
         this.store.addEvent(id, { level: 'error', message: `Fine-tuning job failed: ${error.message}` });
       }
     } finally {
+      if (!keepSlot) {
+        this.live.delete(id);
+        this.schedule();
+      }
+    }
+  }
+
+  // ---- benchmarks after a successful job ------------------------------------------------------
+
+  /** Starts the benchmark step in the slot the job held. Returns false when there is none to run. */
+  private async startBenchmark(id: string, l: Live): Promise<boolean> {
+    const row = this.store.require(id);
+    const suites = resolveSuites(parseJson<unknown>(row.benchmarks, true));
+    if (!suites || (!suites.lm_eval && !suites.needle)) {
+      this.store.update(id, { benchmark_status: 'skipped' });
+      return false;
+    }
+    if (!row.output_path) return false;
+    const dir = join(this.jobDir(id), 'benchmark');
+    mkdirSync(dir, { recursive: true });
+    let mlflow: Record<string, unknown> | null = null;
+    try {
+      mlflow = (await this.o.mlflowForBenchmark?.(row)) ?? null;
+    } catch (err) {
+      this.store.addEvent(id, { level: 'warn', message: `MLflow is unavailable, benchmarking without tracking: ${(err as Error).message}` });
+    }
+    const spec = {
+      version: 1,
+      job_id: id,
+      model: row.model,
+      adapter_path: row.output_path,
+      models_dir: this.o.dirs.modelsDir,
+      output_dir: dir,
+      events_file: join(dir, 'events.jsonl'),
+      suites,
+      compare_base: true,
+      cache_dir: join(this.o.dirs.root, 'benchmark-cache'),
+      mlflow,
+      gpus: l.gpus.length,
+    };
+    writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec, null, 2));
+    const proc = new TrainerProcess({
+      command: this.o.python,
+      args: ['-m', 'hone_trainer.bench', '--spec', join(dir, 'spec.json')],
+      cwd: this.jobDir(id),
+      env: { ...process.env, ...this.o.trainerEnv, CUDA_VISIBLE_DEVICES: l.gpus.join(','), PYTHONUNBUFFERED: '1', HONE_JOB_ID: id },
+      consoleFile: this.consoleFile(id),
+    });
+    l.proc = proc;
+    l.completed = null;
+    this.store.update(id, { benchmark_status: 'running', pid: proc.pid, pid_started: proc.startTime, bench_events_offset: 0 });
+    const timer = setInterval(() => this.importBenchEvents(id), 1_000);
+    void proc.exited.then(async (exit) => {
+      clearInterval(timer);
+      this.importBenchEvents(id);
+      if (sessionMembers(proc.pid).length > 0) signalSession(proc.pid, 'SIGKILL');
+      const ok = exit.exitCode === EXIT_OK && l.completed !== null; // set when the completed event was imported
+      this.store.update(id, {
+        pid: null,
+        pid_started: null,
+        benchmark_status: ok ? 'succeeded' : 'failed',
+        ...(ok ? {} : { benchmark_results: JSON.stringify({ ...parseJson<object>(this.store.require(id).benchmark_results, {}), error: `the benchmark process exited with ${exit.signal ? `signal ${exit.signal}` : `code ${exit.exitCode}`}; see the job's console` }) }),
+      });
       this.live.delete(id);
       this.schedule();
+    });
+    return true;
+  }
+
+  private benchCompleted(id: string, e: TrainerEvent): void {
+    const row = this.store.require(id);
+    this.store.update(id, {
+      benchmark_results: JSON.stringify({ metrics: e.metrics, deltas: e.deltas, artifacts: e.artifacts, failed_suites: e.failed_suites ?? [] }),
+    });
+    const m = parseJson<Record<string, string> | null>(row.mlflow, null);
+    if (m && typeof e.mlflow_run_id === 'string') {
+      this.store.update(id, {
+        mlflow: JSON.stringify({ ...m, benchmark_run_id: e.mlflow_run_id, benchmark_run_url: `${m.tracking_uri}/#/experiments/${m.experiment_id}/runs/${e.mlflow_run_id}` }),
+      });
     }
+  }
+
+  /** Benchmark events: same importer, its own file and offset. */
+  private importBenchEvents(id: string): TrainerEvent[] {
+    return this.importLines(id, join(this.jobDir(id), 'benchmark', 'events.jsonl'), 'bench_events_offset', (e) => {
+      const ev = benchEventToJobEvent(e);
+      if (ev) this.store.addEvent(id, ev);
+      if (e.type === 'completed') {
+        this.benchCompleted(id, e);
+        const l = this.live.get(id);
+        if (l) l.completed = e;
+      }
+    });
   }
 
   private async succeed(id: string, completed: TrainerEvent, done: Partial<JobRow>): Promise<void> {
@@ -571,6 +677,11 @@ export class JobService {
       });
     } else {
       this.store.update(row.id, { ...done, finished_at: fresh.status === 'cancelled' ? (fresh.finished_at ?? nowSeconds()) : fresh.finished_at });
+      if (fresh.benchmark_status === 'running') {
+        this.importBenchEvents(row.id);
+        this.store.update(row.id, { benchmark_status: 'failed', benchmark_results: JSON.stringify({ error: 'interrupted: Hone stopped while the benchmarks ran' }) });
+        this.store.addEvent(row.id, { level: 'warn', message: 'Hone stopped while the benchmarks ran; they were not completed (the fine-tuned model is unaffected)' });
+      }
     }
   }
 }

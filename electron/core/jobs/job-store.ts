@@ -37,6 +37,9 @@ export interface JobRow {
   events_offset: number;
   pending_action: 'cancel' | 'pause' | null;
   mlflow: string | null;
+  benchmark_status: 'running' | 'succeeded' | 'failed' | 'skipped' | null;
+  benchmark_results: string | null;
+  bench_events_offset: number;
 }
 
 export interface NewEvent {

@@ -107,7 +107,10 @@ export const FineTuningJob = z
       step: z.number().int().nullable(),
       total_steps: z.number().int().nullable(),
       hyperparameters: z.record(z.string(), z.unknown()),
+      /** The benchmark settings: false (off), true (defaults) or per-suite overrides. */
       benchmarks: z.unknown(),
+      /** The benchmark step after training: status, metrics (fine-tuned and base), deltas, artifacts. */
+      benchmark: z.object({ status: z.enum(['running', 'succeeded', 'failed', 'skipped']) }).loose().nullable(),
       mlflow: z.unknown().nullable(),
     }),
   })

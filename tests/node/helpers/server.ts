@@ -20,8 +20,8 @@ export interface TestServer extends RunningServer {
 export async function startTestServer(overrides: Partial<ServerConfig> = {}, core: Partial<CoreOptions> = {}, dataDirIn?: string): Promise<TestServer> {
   const dataDir = dataDirIn ?? mkdtempSync(join(tmpdir(), 'hone-test-'));
   const cfg = { ...resolveConfig(['--port', '0', '--data-dir', dataDir], { HONE_API_KEY: TEST_KEY }), ...overrides };
-  // MLflow is off unless a test asks for it: starting a tracking server per test server is slow.
-  const server = await startServer(cfg, { core: { mlflow: 'off', ...core } });
+  // MLflow and post-job benchmarks are off unless a test asks for them: they cost minutes per server.
+  const server = await startServer(cfg, { core: { mlflow: 'off', benchmarksByDefault: false, ...core } });
   const client = new OpenAI({ apiKey: TEST_KEY, baseURL: `${server.url}/v1`, maxRetries: 0 });
   return Object.assign(server, {
     dataDir,

@@ -1,0 +1,58 @@
+import type { NewEvent } from './job-store.js';
+import type { TrainerEvent } from './trainer-events.js';
+
+/** Benchmark settings of a job (`hone.benchmarks`): false = off; an object overrides suites. */
+export interface BenchmarkSuites {
+  lm_eval: Record<string, unknown> | null;
+  needle: Record<string, unknown> | null;
+}
+
+/** An OpenAI-compatible judge for GEval, from the environment (none = deterministic scoring). */
+export function judgeFromEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> | null {
+  if (!env.HONE_JUDGE_BASE_URL || !env.HONE_JUDGE_MODEL) return null;
+  return { base_url: env.HONE_JUDGE_BASE_URL, api_key: env.HONE_JUDGE_API_KEY ?? 'EMPTY', model: env.HONE_JUDGE_MODEL };
+}
+
+/** The default suites: the harness's default task set (Hone's offline tasks on CPU) and the needle grid. */
+export function defaultSuites(): BenchmarkSuites {
+  return {
+    lm_eval: { tasks: 'default', limit: null, num_fewshot: null, batch_size: 1 },
+    needle: { context_lengths: [512, 1024, 2048], depths: [0, 0.25, 0.5, 0.75, 1], chunk_counts: [2, 4, 8], judge: judgeFromEnv(), max_new_tokens: 24 },
+  };
+}
+
+/** Merges a job's `hone.benchmarks` setting over the defaults; null = benchmarks off. */
+export function resolveSuites(setting: unknown): BenchmarkSuites | null {
+  if (setting === false) return null;
+  const base = defaultSuites();
+  if (setting === true || setting === null || setting === undefined || typeof setting !== 'object') return base;
+  const s = setting as Partial<Record<'lm_eval' | 'needle', unknown>>;
+  const pick = (k: 'lm_eval' | 'needle') =>
+    s[k] === false || s[k] === null ? null : s[k] && typeof s[k] === 'object' ? { ...(base[k] ?? {}), ...(s[k] as object) } : base[k];
+  return { lm_eval: pick('lm_eval'), needle: pick('needle') };
+}
+
+const fmt = (x: unknown) => (typeof x === 'number' ? x.toFixed(3) : String(x));
+
+/** How a benchmark event reads among the job's events. A failing benchmark is a warning, never a job error. */
+export function benchEventToJobEvent(e: TrainerEvent): NewEvent | null {
+  switch (e.type as string) {
+    case 'started':
+      return { message: `Benchmarking ${e.adapter_path ? 'the fine-tuned model' : e.model} on ${e.device}: ${Object.keys((e.suites as object) ?? {}).join(', ')}` };
+    case 'progress':
+      return { message: `Benchmark ${String(e.suite)} ${String(e.step)}/${String(e.total)}: ${String(e.message ?? '')}`.trim() };
+    case 'suite_result': {
+      const m = (e.metrics as Record<string, number>) ?? {};
+      const summary = Object.entries(m).slice(0, 4).map(([k, v]) => `${k}=${fmt(v)}`).join(', ');
+      return { type: 'metrics', message: `Benchmark ${String(e.suite)} (${String(e.model)}${e.cached ? ', cached' : ''}): ${summary}`, data: { benchmark: true, suite: e.suite, model: e.model, metrics: m } };
+    }
+    case 'warning':
+      return { level: 'warn', message: `Benchmark: ${String(e.message)}`, data: e.code ? { code: e.code } : null };
+    case 'completed':
+      return { message: `Benchmarks completed${(e.failed_suites as string[] | undefined)?.length ? ` (failed: ${(e.failed_suites as string[]).join(', ')})` : ''}`, data: { deltas: e.deltas } };
+    case 'error':
+      return { level: 'warn', message: `Benchmark failed (the fine-tuned model is unaffected): ${String(e.message)}`, data: { code: e.code } };
+    default:
+      return null;
+  }
+}
