@@ -119,18 +119,22 @@ export class JobStore {
     return ev;
   }
 
-  /** Newest first, like OpenAI; `after` = id of the last event seen. */
-  events(jobId: string, opts: { after?: string; limit: number }): { data: JobEvent[]; has_more: boolean } {
+  /** One newest-first page of a job's rows in `table`; `after` = id of the last row seen. */
+  private page<T>(table: 'job_events' | 'job_checkpoints', what: string, jobId: string, opts: { after?: string; limit: number }): { rows: T[]; has_more: boolean } {
     let cursor = Number.MAX_SAFE_INTEGER;
     if (opts.after) {
-      const row = this.db.prepare('SELECT seq FROM job_events WHERE id = ? AND job_id = ?').get(opts.after, jobId) as { seq: number } | undefined;
-      if (!row) throw badRequest(`No such event for 'after': ${opts.after}`, 'after');
+      const row = this.db.prepare(`SELECT seq FROM ${table} WHERE id = ? AND job_id = ?`).get(opts.after, jobId) as { seq: number } | undefined;
+      if (!row) throw badRequest(`No such ${what} for 'after': ${opts.after}`, 'after');
       cursor = row.seq;
     }
-    const rows = this.db
-      .prepare('SELECT * FROM job_events WHERE job_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?')
-      .all(jobId, cursor, opts.limit + 1) as Array<Record<string, unknown>>;
-    return { data: rows.slice(0, opts.limit).map(toEvent), has_more: rows.length > opts.limit };
+    const rows = this.db.prepare(`SELECT * FROM ${table} WHERE job_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`).all(jobId, cursor, opts.limit + 1) as T[];
+    return { rows: rows.slice(0, opts.limit), has_more: rows.length > opts.limit };
+  }
+
+  /** Newest first, like OpenAI. */
+  events(jobId: string, opts: { after?: string; limit: number }): { data: JobEvent[]; has_more: boolean } {
+    const { rows, has_more } = this.page<Record<string, unknown>>('job_events', 'event', jobId, opts);
+    return { data: rows.map(toEvent), has_more };
   }
 
   /** Oldest first from a sequence number, for live streams. */
@@ -148,16 +152,7 @@ export class JobStore {
   }
 
   checkpoints(jobId: string, opts: { after?: string; limit: number }) {
-    let cursor = Number.MAX_SAFE_INTEGER;
-    if (opts.after) {
-      const row = this.db.prepare('SELECT seq FROM job_checkpoints WHERE id = ? AND job_id = ?').get(opts.after, jobId) as { seq: number } | undefined;
-      if (!row) throw badRequest(`No such checkpoint for 'after': ${opts.after}`, 'after');
-      cursor = row.seq;
-    }
-    const rows = this.db
-      .prepare('SELECT * FROM job_checkpoints WHERE job_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?')
-      .all(jobId, cursor, opts.limit + 1) as Array<{ id: string; created_at: number; step: number; path: string; metrics: string }>;
-    return { rows: rows.slice(0, opts.limit), has_more: rows.length > opts.limit };
+    return this.page<{ id: string; created_at: number; step: number; path: string; metrics: string }>('job_checkpoints', 'checkpoint', jobId, opts);
   }
 
   /** Runs `fn` in one transaction (events import + offset move together: exactly-once after a crash). */
