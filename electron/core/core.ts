@@ -52,6 +52,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     mlflowSetting === 'off'
       ? null
       : new MlflowServer({ python, dir: join(dirs.root, 'mlflow'), remoteUri: /^https?:\/\//.test(mlflowSetting) ? mlflowSetting : null });
+  // eslint-disable-next-line prefer-const
+  let jobsRef: JobService;
   const jobs = new JobService({
     store: new JobStore(db),
     files,
@@ -77,12 +79,17 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     mlflowForBenchmark: mlflow
       ? async (row) => {
           const m = row.mlflow ? (JSON.parse(row.mlflow) as { experiment_name?: string }) : null;
-          if (!m?.experiment_name) return null;
-          return { tracking_uri: await mlflow.uri(), experiment_name: m.experiment_name, run_name: runName(row.id, 'benchmark') };
+          const uri = await mlflow.uri();
+          // After a job: its experiment. On demand: one experiment per model for its benchmarks.
+          const name = m?.experiment_name ?? `hone/${row.model.replace(/\/+$/, '').split('/').pop()}/benchmarks`;
+          const id = await ensureExperiment(uri, name);
+          if (!m) jobsRef.store.update(row.id, { mlflow: JSON.stringify({ tracking_uri: uri, experiment_name: name, experiment_id: id, experiment_url: experimentUrl(uri, id) }) });
+          return { tracking_uri: uri, experiment_name: name, run_name: runName(row.id, 'benchmark') };
         }
       : undefined,
     benchmarksByDefault: opts.benchmarksByDefault ?? process.env.HONE_BENCHMARKS !== 'off',
   });
+  jobsRef = jobs;
   await jobs.init();
 
   const sweep = async () => {

@@ -55,6 +55,8 @@ describe('job lifecycle', () => {
     servers.push(s);
     const file = await s.client.files.create({ file: await toFile(Buffer.from(chatJsonl(12)), 't.jsonl'), purpose: 'fine-tune' });
     const a = await s.client.fineTuning.jobs.create({ training_file: file.id, model: 'hone-tiny-llama', hyperparameters: { n_epochs: 2 } });
+    // b is created once a holds the slot (validation runs concurrently, so creation order alone does not fix start order).
+    await waitFor(() => s.client.fineTuning.jobs.retrieve(a.id), (j) => j.status === 'running', 60_000, 'a running');
     const b = await s.client.fineTuning.jobs.create({ training_file: file.id, model: 'hone-tiny-llama', hyperparameters: { n_epochs: 2 } });
     const waiting = await waitFor(() => s.client.fineTuning.jobs.retrieve(b.id), (j) => j.status === 'queued', 60_000, 'b queued');
     const hone = (waiting as unknown as { hone: { queue_position: number; queue_reason: string } }).hone;

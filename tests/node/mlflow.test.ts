@@ -111,4 +111,27 @@ describe('MLflow monitoring', () => {
     const total = (done as unknown as { hone: { total_steps: number } }).hone.total_steps;
     expect(Math.max(...loss.map((p) => p.step))).toBeGreaterThanOrEqual(total - 1);
   }, 900_000);
+
+  it('benchmarks any model on demand through POST /v1/benchmarks, queued like jobs, logged to MLflow', async () => {
+    const small = { lm_eval: { limit: 3 }, needle: { context_lengths: [256], depths: [0.5], chunk_counts: [2], max_new_tokens: 8 } };
+    const res = await s.api('/v1/benchmarks', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'hone-tiny-llama', suites: small }) });
+    expect(res.status).toBe(200);
+    const created = (await res.json()) as { id: string; object: string; status: string };
+    expect(created.object).toBe('benchmark');
+    expect(['queued', 'running']).toContain(created.status);
+    type B = { status: string; results: { status: string; metrics: Record<string, Record<string, number>> } | null; mlflow: { experiment_name: string } | null };
+    const done = await waitFor(async () => (await (await s.api(`/v1/benchmarks/${created.id}`)).json()) as B, (b) => ['succeeded', 'failed'].includes(b.status), 600_000, 'benchmark');
+    expect(done.status, JSON.stringify(done)).toBe('succeeded');
+    expect(typeof done.results!.metrics.base!['needle/score']).toBe('number');
+    expect(done.mlflow!.experiment_name).toBe('hone/hone-tiny-llama/benchmarks');
+    // Listed as a benchmark, not as a fine-tuning job; its events are the job events.
+    const list = (await (await s.api('/v1/benchmarks')).json()) as { data: Array<{ id: string }> };
+    expect(list.data.map((b) => b.id)).toContain(created.id);
+    expect((await s.client.fineTuning.jobs.list({ limit: 100 })).data.map((j) => j.id)).not.toContain(created.id);
+    const ev = (await s.client.fineTuning.jobs.listEvents(created.id, { limit: 100 })).data.map((e) => e.message);
+    expect(ev.some((m) => m.startsWith('Benchmarks completed'))).toBe(true);
+    expect((await s.api('/v1/benchmarks/bench-nope')).status).toBe(404);
+    const bad = await s.api('/v1/benchmarks', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'ft:nope:hone::x' }) });
+    expect(bad.status).toBe(400);
+  }, 700_000);
 });

@@ -91,7 +91,7 @@ export class JobService {
   /** Output notifications for live console viewers. */
   onOutput(id: string, fn: () => void): () => void {
     const l = this.live.get(id);
-    if (!l) return () => undefined;
+    if (!l?.proc) return () => undefined;
     l.proc.on('output', fn);
     return () => l.proc.off('output', fn);
   }
@@ -123,6 +123,7 @@ export class JobService {
     }
     const id = newId('ftjob-');
     const row: Omit<JobRow, 'seq'> = {
+      ...this.blankRow(),
       id,
       created_at: nowSeconds(),
       model: body.model,
@@ -163,6 +164,17 @@ export class JobService {
     this.store.addEvent(id, { message: `Created fine-tuning job: ${id}` });
     void this.validate(id);
     return this.store.require(id);
+  }
+
+  /** Every column at its "nothing yet" value; callers set what they know. */
+  private blankRow(): Omit<JobRow, 'seq'> {
+    return {
+      id: '', created_at: 0, model: '', status: 'queued', training_file: '', validation_file: null, method: '{}', hyperparameters: '{}',
+      resolved: null, suffix: null, seed: 0, metadata: null, integrations: null, gpus: 0, priority: 0, benchmarks: null,
+      assigned_gpus: null, pid: null, pid_started: null, started_at: null, finished_at: null, estimated_finish: null, step: null,
+      total_steps: null, trained_tokens: null, error: null, fine_tuned_model: null, output_path: null, result_files: '[]',
+      events_offset: 0, pending_action: null, mlflow: null, benchmark_status: null, benchmark_results: null, bench_events_offset: 0,
+    };
   }
 
   cancel(id: string): JobRow {
@@ -206,7 +218,7 @@ export class JobService {
     this.closed = true;
     const exits = [...this.live.keys()].map((id) => {
       this.stopTrainer(id, 'shutdown', Math.max(1_000, timeoutMs - 5_000));
-      return this.live.get(id)!.proc.exited;
+      return this.live.get(id)!.proc?.exited; // null while a process is still being set up
     });
     await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, timeoutMs))]);
   }
@@ -336,6 +348,7 @@ export class JobService {
   }
 
   private async start(row: JobRow, gpus: number[]): Promise<void> {
+    if (parseJson<{ type: string }>(row.method, { type: 'supervised' }).type === 'benchmark') return this.startOnDemandBenchmark(row, gpus);
     const dir = this.jobDir(row.id);
     mkdirSync(dir, { recursive: true });
     rmSync(join(dir, 'stop'), { force: true });
@@ -411,9 +424,10 @@ export class JobService {
     l.stopping = why;
     writeFileSync(join(this.jobDir(id), 'stop'), why ?? 'stop');
     const kill = this.o.killGraceMs ?? 5_000;
+    // l.proc is read when the timer fires: the process may be replaced (training → benchmark) meanwhile.
     l.killTimers.push(
-      setTimeout(() => l.proc.signal('SIGTERM'), graceMs),
-      setTimeout(() => l.proc.signal('SIGKILL'), graceMs + kill),
+      setTimeout(() => l.proc?.signal('SIGTERM'), graceMs),
+      setTimeout(() => l.proc?.signal('SIGKILL'), graceMs + kill),
     );
   }
 
@@ -558,14 +572,17 @@ export class JobService {
   // ---- benchmarks after a successful job ------------------------------------------------------
 
   /** Starts the benchmark step in the slot the job held. Returns false when there is none to run. */
-  private async startBenchmark(id: string, l: Live): Promise<boolean> {
+  private async startBenchmark(id: string, l: Live, onDone?: (ok: boolean) => void): Promise<boolean> {
     const row = this.store.require(id);
     const suites = resolveSuites(parseJson<unknown>(row.benchmarks, true));
     if (!suites || (!suites.lm_eval && !suites.needle)) {
       this.store.update(id, { benchmark_status: 'skipped' });
       return false;
     }
-    if (!row.output_path) return false;
+    // After a job: its adapter. On demand: the adapter of the fine-tuned model asked for, or none (a base model).
+    const onDemand = parseJson<{ type: string; adapter_path?: string | null }>(row.method, { type: 'supervised' });
+    const adapter = onDemand.type === 'benchmark' ? (onDemand.adapter_path ?? null) : row.output_path;
+    if (onDemand.type !== 'benchmark' && !adapter) return false;
     const dir = join(this.jobDir(id), 'benchmark');
     mkdirSync(dir, { recursive: true });
     let mlflow: Record<string, unknown> | null = null;
@@ -578,12 +595,12 @@ export class JobService {
       version: 1,
       job_id: id,
       model: row.model,
-      adapter_path: row.output_path,
+      adapter_path: adapter,
       models_dir: this.o.dirs.modelsDir,
       output_dir: dir,
       events_file: join(dir, 'events.jsonl'),
       suites,
-      compare_base: true,
+      compare_base: adapter !== null,
       cache_dir: join(this.o.dirs.root, 'benchmark-cache'),
       mlflow,
       gpus: l.gpus.length,
@@ -611,10 +628,84 @@ export class JobService {
         benchmark_status: ok ? 'succeeded' : 'failed',
         ...(ok ? {} : { benchmark_results: JSON.stringify({ ...parseJson<object>(this.store.require(id).benchmark_results, {}), error: `the benchmark process exited with ${exit.signal ? `signal ${exit.signal}` : `code ${exit.exitCode}`}; see the job's console` }) }),
       });
+      onDone?.(ok);
       this.live.delete(id);
       this.schedule();
     });
     return true;
+  }
+
+  /**
+   * An on-demand benchmark of any model (`POST /v1/benchmarks`): a row in the same queue as the
+   * fine-tuning jobs (so it waits for a slot like them, with the same events and console), kept
+   * out of the fine-tuning job lists.
+   */
+  async createBenchmark(body: { model: string; suites?: unknown; gpus?: number; priority?: number }): Promise<JobRow> {
+    let base = body.model;
+    let adapter: string | null = null;
+    if (body.model.startsWith('ft:')) {
+      const ft = this.store.byFineTunedModel(body.model);
+      if (!ft?.output_path) throw new ApiError(400, `The model '${body.model}' does not exist (or its weights were deleted).`, 'model', 'model_not_found');
+      base = ft.model;
+      adapter = ft.output_path;
+    } else {
+      const reason = await this.o.catalog.rejectReason(body.model);
+      if (reason) throw new ApiError(400, reason, 'model', 'model_not_found');
+    }
+    const gpus = body.gpus ?? (this.gpus.length > 0 ? 1 : 0);
+    if (gpus > 0 && this.gpus.length === 0) throw badRequest(`This machine has no GPU; the benchmark asks for ${gpus}. Use gpus = 0.`, 'gpus');
+    const suites = resolveSuites(body.suites ?? true);
+    if (!suites) throw badRequest('At least one suite (lm_eval, needle) must be on.', 'suites');
+    const id = newId('bench-');
+    this.store.insert({
+      ...this.blankRow(),
+      id,
+      created_at: nowSeconds(),
+      model: base,
+      status: 'queued',
+      training_file: '',
+      method: JSON.stringify({ type: 'benchmark', adapter_path: adapter, source_model: body.model }),
+      seed: 0,
+      gpus,
+      priority: body.priority ?? 0,
+      benchmarks: JSON.stringify(body.suites ?? true),
+    });
+    this.store.addEvent(id, { message: `Created benchmark of ${body.model}` });
+    this.schedule();
+    return this.store.require(id);
+  }
+
+  private async startOnDemandBenchmark(row: JobRow, gpus: number[]): Promise<void> {
+    mkdirSync(this.jobDir(row.id), { recursive: true });
+    const live: Live = { proc: null as unknown as TrainerProcess, gpus, timer: null as unknown as NodeJS.Timeout, stopping: null, completed: null, killTimers: [] };
+    this.live.set(row.id, live);
+    this.store.update(row.id, { status: 'running', started_at: nowSeconds(), assigned_gpus: JSON.stringify(gpus) });
+    const started = await this.startBenchmark(row.id, live, (ok) => {
+      const cancelled = this.store.require(row.id).status === 'cancelled';
+      this.store.update(row.id, { status: cancelled ? 'cancelled' : ok ? 'succeeded' : 'failed', finished_at: nowSeconds(), assigned_gpus: null });
+    });
+    if (!started) {
+      this.live.delete(row.id);
+      this.store.update(row.id, { status: 'failed', finished_at: nowSeconds() });
+    }
+  }
+
+  /** A benchmark row as the API shows it. */
+  toBenchmarkApi(row: JobRow) {
+    const m = parseJson<{ source_model?: string; adapter_path?: string | null }>(row.method, {});
+    return {
+      id: row.id,
+      object: 'benchmark' as const,
+      created_at: row.created_at,
+      model: m.source_model ?? row.model,
+      base_model: row.model,
+      status: row.status,
+      finished_at: row.finished_at,
+      settings: parseJson<unknown>(row.benchmarks, true),
+      queue_reason: row.status === 'queued' ? (this.waiting.get(row.id)?.reason ?? null) : null,
+      results: row.benchmark_status ? { status: row.benchmark_status, ...parseJson<object>(row.benchmark_results, {}) } : null,
+      mlflow: parseJson<unknown>(row.mlflow, null),
+    };
   }
 
   private benchCompleted(id: string, e: TrainerEvent): void {

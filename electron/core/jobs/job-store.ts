@@ -76,6 +76,10 @@ export class JobStore {
     this.db.prepare(`UPDATE jobs SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`).run({ ...fields, id });
   }
 
+  byFineTunedModel(model: string): JobRow | undefined {
+    return this.db.prepare(`SELECT * FROM jobs WHERE fine_tuned_model = ? AND status = 'succeeded'`).get(model) as JobRow | undefined;
+  }
+
   byStatus(...statuses: JobStatus[]): JobRow[] {
     return this.db
       .prepare(`SELECT * FROM jobs WHERE status IN (${statuses.map(() => '?').join(',')}) ORDER BY seq`)
@@ -83,8 +87,9 @@ export class JobStore {
   }
 
   /** Newest first; `after` = id of the last job seen; `metadata` = exact key/value matches (null = none set). */
-  list(opts: { after?: string; limit: number; metadata?: Record<string, string> | null }): { rows: JobRow[]; has_more: boolean } {
-    const where: string[] = [];
+  list(opts: { after?: string; limit: number; metadata?: Record<string, string> | null; benchmarks?: boolean }): { rows: JobRow[]; has_more: boolean } {
+    // On-demand benchmarks share the queue but are listed apart from fine-tuning jobs.
+    const where: string[] = [`json_extract(method, '$.type') ${opts.benchmarks ? '=' : '!='} 'benchmark'`];
     const params: unknown[] = [];
     if (opts.after) {
       const cursor = this.db.prepare('SELECT seq FROM jobs WHERE id = ?').get(opts.after) as { seq: number } | undefined;

@@ -13,10 +13,11 @@ import { jobRoutes } from './routes/jobs.js';
 import { modelRoutes } from './routes/models.js';
 import { systemRoutes } from './routes/system.js';
 import { validationRoutes } from './routes/validation.js';
+import { benchmarkRoutes } from './routes/benchmarks.js';
 import type { App, CoreContext, RouteModule } from './types.js';
 
 /** Every resource's routes; add a module here to expose it. */
-const ROUTES: RouteModule[] = [healthRoutes, fileRoutes, uploadRoutes, validationRoutes, jobRoutes, modelRoutes, systemRoutes, openapiRoutes];
+const ROUTES: RouteModule[] = [healthRoutes, fileRoutes, uploadRoutes, validationRoutes, jobRoutes, benchmarkRoutes, modelRoutes, systemRoutes, openapiRoutes];
 
 export interface AppOptions {
   security: SecurityOptions;

@@ -191,3 +191,33 @@ export const GpuInventory = z
   })
   .meta({ id: 'GpuInventory' });
 export type GpuInventory = z.infer<typeof GpuInventory>;
+
+/** `POST /v1/benchmarks`: benchmark any model on demand (Hone extension). */
+export const CreateBenchmarkBody = z
+  .object({
+    /** A base model (as for jobs) or a fine-tuned model id (`ft:…`); fine-tuned models are compared with their base. */
+    model: z.string().min(1).max(1024),
+    /** true = the defaults; or per-suite overrides, e.g. {"needle": false, "lm_eval": {"limit": 50}}. */
+    suites: z.union([z.boolean(), z.record(z.string(), z.unknown())]).optional(),
+    gpus: z.number().int().min(0).max(64).optional(),
+    priority: z.number().int().min(-100).max(100).optional(),
+  })
+  .meta({ id: 'CreateBenchmarkRequest' });
+
+export const Benchmark = z
+  .object({
+    id: z.string(),
+    object: z.literal('benchmark'),
+    created_at: UnixTime,
+    model: z.string(),
+    base_model: z.string(),
+    status: JobStatus,
+    finished_at: UnixTime.nullable(),
+    settings: z.unknown(),
+    queue_reason: z.string().nullable(),
+    /** status, metrics (model under test and base), deltas, artifacts. */
+    results: z.object({ status: z.string() }).loose().nullable(),
+    mlflow: z.unknown().nullable(),
+  })
+  .meta({ id: 'Benchmark' });
+export const BenchmarkList = z.object({ object: z.literal('list'), data: z.array(Benchmark), has_more: z.boolean() }).meta({ id: 'ListBenchmarksResponse' });
