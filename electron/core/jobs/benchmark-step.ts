@@ -13,18 +13,29 @@ export function judgeFromEnv(env: NodeJS.ProcessEnv = process.env): Record<strin
   return { base_url: env.HONE_JUDGE_BASE_URL, api_key: env.HONE_JUDGE_API_KEY ?? 'EMPTY', model: env.HONE_JUDGE_MODEL };
 }
 
-/** The default suites: the harness's default task set (Hone's offline tasks on CPU) and the needle grid. */
-export function defaultSuites(): BenchmarkSuites {
-  return {
-    lm_eval: { tasks: 'default', limit: null, num_fewshot: null, batch_size: 1 },
-    needle: { context_lengths: [512, 1024, 2048], depths: [0, 0.25, 0.5, 0.75, 1], chunk_counts: [2, 4, 8], judge: judgeFromEnv(), max_new_tokens: 24 },
-  };
+/**
+ * The default suites: the harness's default task set (Hone's offline tasks on CPU) and the needle
+ * grid. On the CPU the full grid takes ~30 min for a 135M model, so CPU runs default to a smaller
+ * sample (20 documents per task, a 3×3 + 2×3 needle grid: a few minutes); GPUs get the full set.
+ */
+export function defaultSuites(cpu = false): BenchmarkSuites {
+  // 40 new tokens: small chat models answer in full sentences, and shorter cuts the answer off.
+  const judge = judgeFromEnv();
+  return cpu
+    ? {
+        lm_eval: { tasks: 'default', limit: 20, num_fewshot: null, batch_size: 1 },
+        needle: { context_lengths: [256, 512, 1024], depths: [0, 0.5, 1], chunk_counts: [2, 4], judge, max_new_tokens: 40 },
+      }
+    : {
+        lm_eval: { tasks: 'default', limit: null, num_fewshot: null, batch_size: 'auto' },
+        needle: { context_lengths: [512, 1024, 2048, 4096], depths: [0, 0.25, 0.5, 0.75, 1], chunk_counts: [2, 4, 8], judge, max_new_tokens: 40 },
+      };
 }
 
 /** Merges a job's `hone.benchmarks` setting over the defaults; null = benchmarks off. */
-export function resolveSuites(setting: unknown): BenchmarkSuites | null {
+export function resolveSuites(setting: unknown, cpu = false): BenchmarkSuites | null {
   if (setting === false) return null;
-  const base = defaultSuites();
+  const base = defaultSuites(cpu);
   if (setting === true || setting === null || setting === undefined || typeof setting !== 'object') return base;
   const s = setting as Partial<Record<'lm_eval' | 'needle', unknown>>;
   const pick = (k: 'lm_eval' | 'needle') =>

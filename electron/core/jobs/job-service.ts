@@ -574,7 +574,7 @@ export class JobService {
   /** Starts the benchmark step in the slot the job held. Returns false when there is none to run. */
   private async startBenchmark(id: string, l: Live, onDone?: (ok: boolean) => void): Promise<boolean> {
     const row = this.store.require(id);
-    const suites = resolveSuites(parseJson<unknown>(row.benchmarks, true));
+    const suites = resolveSuites(parseJson<unknown>(row.benchmarks, true), l.gpus.length === 0);
     if (!suites || (!suites.lm_eval && !suites.needle)) {
       this.store.update(id, { benchmark_status: 'skipped' });
       return false;
