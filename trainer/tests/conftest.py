@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -136,3 +140,49 @@ def assert_events_valid(job: Job) -> list[dict]:
         jsonschema.validate(e, EVENT_JSON_SCHEMA)
     assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
     return events
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_mlflow(root: Path, port: int) -> subprocess.Popen:
+    """A real MLflow tracking server (sqlite backend, proxied artifacts under ``root``) on ``port``."""
+    exe = shutil.which("mlflow", path=os.path.dirname(sys.executable)) or "mlflow"
+    proc = subprocess.Popen(
+        [exe, "server", "--backend-store-uri", f"sqlite:///{root}/mlflow.db",
+         "--artifacts-destination", f"file://{root}/artifacts", "--serve-artifacts",
+         "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
+        stdout=open(root / "server.log", "a"), stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.time() + 120
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc
+        except OSError:
+            pass
+        if proc.poll() is not None or time.time() > deadline:
+            proc.kill()
+            pytest.fail("mlflow server did not start:\n" + (root / "server.log").read_text()[-3000:])
+        time.sleep(0.5)
+
+
+def stop_mlflow(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def mlflow_server(tmp_path_factory):
+    """A real MLflow tracking server per test module; yields its URL."""
+    root = tmp_path_factory.mktemp("mlflow")
+    port = free_port()
+    proc = start_mlflow(root, port)
+    yield f"http://127.0.0.1:{port}"
+    stop_mlflow(proc)

@@ -55,7 +55,8 @@ export function exactCodec(): TextCodec {
   };
 }
 
-function concat(pieces: Uint8Array[], total: number): Uint8Array {
+/** Joins byte pieces (whose lengths sum to `total`) without copying a single piece. */
+export function concat(pieces: Uint8Array[], total: number): Uint8Array {
   if (pieces.length === 1) return pieces[0]!;
   const out = new Uint8Array(total);
   let o = 0;

@@ -14,7 +14,7 @@ import {
 import { IssueCollector } from './issues.js';
 import { DuplicateDetector } from './duplicates.js';
 import { IntDistribution, autoEpochs } from './distribution.js';
-import { JsonArraySplitter, JsonlSplitter, exactCodec, sniff, type RecordSink, type Splitter, type TextCodec } from './records.js';
+import { JsonArraySplitter, JsonlSplitter, concat, exactCodec, sniff, type RecordSink, type Splitter, type TextCodec } from './records.js';
 import {
   CHECKS,
   FORMAT_NAMES,
@@ -119,7 +119,7 @@ export class DatasetValidator {
   }
 
   private decide(final: boolean): void {
-    const head = concatAll(this.head, this.headBytes);
+    const head = concat(this.head, this.headBytes);
     const s = sniff(head, final);
     if (s.kind === 'need_more' && this.headBytes < HEAD_LIMIT) {
       this.head = [head];
@@ -378,17 +378,6 @@ class Collect implements CheckContext {
 }
 
 const hasNonAscii = (i: Found) => /[^\x00-\x7f]/.test(i.message) || (i.path !== null && /[^\x00-\x7f]/.test(i.path));
-
-function concatAll(pieces: Uint8Array[], total: number): Uint8Array {
-  if (pieces.length === 1) return pieces[0]!;
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of pieces) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 /** Validates any (async) iterable of byte chunks: a Node stream, a web ReadableStream, an array. */
 export async function validateChunks(

@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -18,15 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MEMO, chat_line, write_jsonl  # noqa: F401 - trainer/tests/conftest.py
+from conftest import MEMO, chat_line, free_port, start_mlflow, stop_mlflow, write_jsonl  # noqa: F401 - trainer/tests/conftest.py
 
 RESOURCES = str(Path(__file__).resolve().parents[3] / "resources" / "bench")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _field(prompt: str, name: str) -> str | None:
@@ -94,44 +86,6 @@ def judge_server():
     yield make
     for s in servers:
         s.close()
-
-
-def start_mlflow(root: Path, port: int) -> subprocess.Popen:
-    exe = shutil.which("mlflow", path=os.path.dirname(sys.executable)) or "mlflow"
-    proc = subprocess.Popen(
-        [exe, "server", "--backend-store-uri", f"sqlite:///{root}/mlflow.db",
-         "--artifacts-destination", f"file://{root}/artifacts", "--serve-artifacts",
-         "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
-        stdout=open(root / "server.log", "a"), stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.time() + 120
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc
-        except OSError:
-            pass
-        if proc.poll() is not None or time.time() > deadline:
-            proc.kill()
-            pytest.fail("mlflow server did not start:\n" + (root / "server.log").read_text()[-3000:])
-        time.sleep(0.5)
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
-@pytest.fixture(scope="module")
-def mlflow_server(tmp_path_factory):
-    root = tmp_path_factory.mktemp("mlflow-bench")
-    port = free_port()
-    proc = start_mlflow(root, port)
-    yield f"http://127.0.0.1:{port}"
-    stop(proc)
 
 
 @pytest.fixture(scope="session")

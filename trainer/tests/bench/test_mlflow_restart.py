@@ -6,7 +6,7 @@ import urllib.request
 from hone_trainer.bench.mlflow_bench import BenchmarkRun
 from hone_trainer.bench.spec import MlflowSettings
 
-from .conftest import free_port, start_mlflow, stop
+from conftest import free_port, start_mlflow, stop_mlflow
 
 
 def test_logging_continues_after_the_mlflow_server_is_restarted(tmp_path):
@@ -18,7 +18,7 @@ def test_logging_continues_after_the_mlflow_server_is_restarted(tmp_path):
     run = BenchmarkRun(MlflowSettings(tracking_uri=url, experiment_name="restart-test"), "ftjob-r",
                        {"hone.run_type": "benchmark"}, lambda m, c: warnings.append(c), retry_seconds=90)
     run.log_metrics({"before/x": 1.0})
-    stop(proc)  # the server dies mid-run
+    stop_mlflow(proc)  # the server dies mid-run
     restarted = {}
 
     def restart():
@@ -39,4 +39,4 @@ def test_logging_continues_after_the_mlflow_server_is_restarted(tmp_path):
         metrics = {m["key"]: m["value"] for m in data["data"]["metrics"]}
         assert metrics == {"before/x": 1.0, "after/x": 2.0} and data["info"]["status"] == "FINISHED"
     finally:
-        stop(restarted["proc"])
+        stop_mlflow(restarted["proc"])
