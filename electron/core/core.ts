@@ -52,8 +52,6 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     mlflowSetting === 'off'
       ? null
       : new MlflowServer({ python, dir: join(dirs.root, 'mlflow'), remoteUri: /^https?:\/\//.test(mlflowSetting) ? mlflowSetting : null });
-  // eslint-disable-next-line prefer-const
-  let jobsRef: JobService;
   const jobs = new JobService({
     store: new JobStore(db),
     files,
@@ -83,13 +81,11 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
           // After a job: its experiment. On demand: one experiment per model for its benchmarks.
           const name = m?.experiment_name ?? `hone/${row.model.replace(/\/+$/, '').split('/').pop()}/benchmarks`;
           const id = await ensureExperiment(uri, name);
-          if (!m) jobsRef.store.update(row.id, { mlflow: JSON.stringify({ tracking_uri: uri, experiment_name: name, experiment_id: id, experiment_url: experimentUrl(uri, id) }) });
-          return { tracking_uri: uri, experiment_name: name, run_name: runName(row.id, 'benchmark') };
+          return { tracking_uri: uri, experiment_name: name, experiment_id: id, experiment_url: experimentUrl(uri, id), run_name: runName(row.id, 'benchmark') };
         }
       : undefined,
     benchmarksByDefault: opts.benchmarksByDefault ?? process.env.HONE_BENCHMARKS !== 'off',
   });
-  jobsRef = jobs;
   await jobs.init();
 
   const sweep = async () => {

@@ -587,7 +587,12 @@ export class JobService {
     mkdirSync(dir, { recursive: true });
     let mlflow: Record<string, unknown> | null = null;
     try {
-      mlflow = (await this.o.mlflowForBenchmark?.(row)) ?? null;
+      const links = (await this.o.mlflowForBenchmark?.(row)) ?? null;
+      if (links) {
+        // The job links to the experiment (an on-demand benchmark has none yet); the spec takes only what the bench CLI accepts.
+        this.store.update(id, { mlflow: JSON.stringify({ ...parseJson<object>(row.mlflow, {}), ...links, run_name: undefined }) });
+        mlflow = { tracking_uri: links.tracking_uri, experiment_name: links.experiment_name, run_name: links.run_name };
+      }
     } catch (err) {
       this.store.addEvent(id, { level: 'warn', message: `MLflow is unavailable, benchmarking without tracking: ${(err as Error).message}` });
     }

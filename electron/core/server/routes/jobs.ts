@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { z } from 'zod';
@@ -111,17 +111,12 @@ export const jobRoutes: RouteModule = (app, ctx) => {
       const buf = Buffer.alloc(256 * 1024);
       let wake: (() => void) | null = null;
       let unsubscribe = jobs.onOutput(id, () => wake?.());
+      let fh: FileHandle | null = null; // opened once the console exists (a queued job has none yet)
       try {
         while (!sse.isClosed) {
           let n = 0;
-          if (existsSync(file)) {
-            const fh = await open(file, 'r');
-            try {
-              ({ bytesRead: n } = await fh.read(buf, 0, buf.length, offset));
-            } finally {
-              await fh.close();
-            }
-          }
+          if (!fh && existsSync(file)) fh = await open(file, 'r');
+          if (fh) ({ bytesRead: n } = await fh.read(buf, 0, buf.length, offset));
           if (n > 0) {
             offset += n;
             // One event per read: output is batched however fast the trainer prints.
@@ -134,6 +129,7 @@ export const jobRoutes: RouteModule = (app, ctx) => {
             await sse.send('end', JSON.stringify({ status: row.status, offset }), offset);
             break;
           }
+          // Subscribe again: the job's process changes when its benchmark step follows training.
           unsubscribe();
           unsubscribe = jobs.onOutput(id, () => wake?.());
           await Promise.race([new Promise<void>((r) => (wake = r)), sleep(1_000)]);
@@ -142,6 +138,7 @@ export const jobRoutes: RouteModule = (app, ctx) => {
         }
       } finally {
         unsubscribe();
+        await fh?.close();
         sse.end();
       }
     },
