@@ -48,6 +48,8 @@ export const FileList = z
     first_id: z.string().nullable(),
     last_id: z.string().nullable(),
     has_more: z.boolean(),
+    /** Hone extra: files matching the filters (all pages). */
+    total: z.number().int().nonnegative().optional(),
   })
   .meta({ id: 'ListFilesResponse' });
 export type FileList = z.infer<typeof FileList>;
@@ -57,6 +59,10 @@ export const FileListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(10000).default(10000),
   order: SortOrder.default('desc'),
   after: z.string().min(1).optional(),
+  /** Hone extras for the app's file list: name/id search, sort key, and offset pages. */
+  q: z.string().min(1).max(256).optional(),
+  sort: z.enum(['created_at', 'filename', 'bytes']).default('created_at'),
+  offset: z.coerce.number().int().min(0).optional(),
 });
 export type FileListQuery = z.infer<typeof FileListQuery>;
 

@@ -164,3 +164,32 @@ export const ValDatasetResponse = z
 export type ValDatasetResponse = z.infer<typeof ValDatasetResponse>;
 
 export const NO_ERRORS_LINE = 'No errors found';
+
+/** `POST /v1/files/{id}/validations`: a validation that runs in the background (Hone extension). */
+export const CreateValidationRunBody = z
+  .object({
+    model: z.string().min(1).max(512).optional(),
+    format: DatasetFormat.optional(),
+  })
+  .meta({ id: 'CreateValidationRunRequest' });
+export type CreateValidationRunBody = z.infer<typeof CreateValidationRunBody>;
+
+export const ValidationRun = z
+  .object({
+    id: z.string(),
+    object: z.literal('dataset.validation_run'),
+    file_id: z.string(),
+    model: z.string().nullable(),
+    format: DatasetFormat.nullable(),
+    status: z.enum(['preparing_model', 'running', 'succeeded', 'failed', 'cancelled']),
+    bytes_done: z.number().int().nonnegative(),
+    bytes_total: z.number().int().nonnegative(),
+    created_at: z.number().int().nonnegative(),
+    finished_at: z.number().int().nonnegative().nullable(),
+    /** The finished report (status `succeeded`). */
+    report: ValDatasetResponse.nullable(),
+    /** Why it failed, in the error envelope's shape. */
+    error: z.object({ message: z.string(), code: z.string().nullable(), param: z.string().nullable() }).nullable(),
+  })
+  .meta({ id: 'ValidationRun' });
+export type ValidationRun = z.infer<typeof ValidationRun>;
