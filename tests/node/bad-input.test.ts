@@ -21,6 +21,7 @@ function postFiles(parts: Parameters<typeof multipartBody>[0], headers: Record<s
 const fileCount = () => s.core.db.prepare('SELECT COUNT(*) AS n FROM files').get() as { n: number };
 const tmpEmpty = () => expect(readdirSync(join(s.dataDir, 'tmp'))).toEqual([]);
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any JSON shape; the assertions below check it
 function expectEnvelope(r: { status: number; json: any }, status: number, param?: string | null) {
   expect(r.status).toBe(status);
   expect(Object.keys(r.json)).toEqual(['error']);

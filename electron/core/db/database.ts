@@ -17,6 +17,7 @@ export function openDatabase(file: string): Db {
     if (e.code === 'ERR_DLOPEN_FAILED' || /NODE_MODULE_VERSION/.test(String(e.message))) {
       throw new Error(
         `better-sqlite3 was built for another Node/Electron ABI; run \`npm rebuild better-sqlite3\` (${e.message})`,
+        { cause: err },
       );
     }
     throw err;

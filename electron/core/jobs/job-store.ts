@@ -1,6 +1,6 @@
 import type { Db } from '../db/database.js';
 import { newId, nowSeconds } from '../ids.js';
-import type { FineTuningJob, JobEvent, JobStatus } from '../../shared/schemas/jobs.js';
+import type { JobEvent, JobStatus } from '../../shared/schemas/jobs.js';
 import { badRequest, notFound } from '../server/errors.js';
 
 export interface JobRow {

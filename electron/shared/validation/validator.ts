@@ -180,16 +180,17 @@ export class DatasetValidator {
     try {
       value = JSON.parse(text) as Json;
     } catch (e) {
+      let err = e;
       // A bytewise string gives byte columns and garbled echoes: re-parse the exact text.
       const exact = this.exactText(text, bytes);
       if (exact !== text) {
         try {
           JSON.parse(exact);
         } catch (e2) {
-          e = e2;
+          err = e2;
         }
       }
-      const at = locateJsonError(e, exact, line);
+      const at = locateJsonError(err, exact, line);
       let why = at.message;
       if (line === 1 && text.trim() === '{')
         why += '; the file looks like pretty-printed JSON, but JSONL needs one whole example per line';
@@ -377,7 +378,7 @@ class Collect implements CheckContext {
   }
 }
 
-const hasNonAscii = (i: Found) => /[^\x00-\x7f]/.test(i.message) || (i.path !== null && /[^\x00-\x7f]/.test(i.path));
+const hasNonAscii = (i: Found) => /[\u0080-\uffff]/.test(i.message) || (i.path !== null && /[\u0080-\uffff]/.test(i.path));
 
 /** Validates any (async) iterable of byte chunks: a Node stream, a web ReadableStream, an array. */
 export async function validateChunks(

@@ -17,6 +17,7 @@ export function multipartBody(parts: Array<{ name: string; value?: string; filen
 export function rawRequest(
   url: string,
   opts: { method?: string; headers?: Record<string, string>; body?: Buffer | string },
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any JSON (or text) body; callers assert its shape
 ): Promise<{ status: number; json: any; headers: Record<string, string | string[] | undefined> }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
@@ -24,7 +25,8 @@ export function rawRequest(
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString();
-        let json: any = null;
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
+        let json: any;
         try {
           json = JSON.parse(text);
         } catch {
