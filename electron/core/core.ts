@@ -10,6 +10,7 @@ import { trainerPython } from './python/locate.js';
 import { nvidiaSmiProbe, type GpuProbe } from './scheduler/gpu-inventory.js';
 import { MlflowServer } from './mlflow/mlflow-server.js';
 import { ensureExperiment, experimentName, experimentUrl, runName } from './mlflow/tracking.js';
+import { ExampleIndexes } from './examples/example-index.js';
 import { DEFAULT_MAX_FILE_BYTES } from '../shared/constants.js';
 import type { CoreContext } from './server/types.js';
 import { readdir, rm } from 'node:fs/promises';
@@ -44,6 +45,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const db = openDatabase(dirs.dbFile);
   const files = new FileStore(db, dirs);
   const uploads = new UploadStore(db, dirs, files);
+  const examples = new ExampleIndexes(dirs.indexesDir);
+  files.onDeleted((id) => examples.remove(id));
   await clearTmp(dirs.tmpDir); // leftovers of a crash mid-upload never became files
   const python = opts.python ?? trainerPython();
   const catalog = new ModelCatalog(python, dirs.modelsDir);
@@ -105,6 +108,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     catalog,
     mlflow,
     limits: { maxFileBytes: opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES },
+    examples,
     async close() {
       clearInterval(timer);
       await jobs.close();

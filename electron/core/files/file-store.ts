@@ -32,10 +32,12 @@ export interface NewFileMeta {
 }
 
 export type FileCreatedHook = (file: OpenAIFile) => void;
+export type FileDeletedHook = (id: string) => void | Promise<void>;
 
 /** Files: rows in SQLite, content under `files/<id>`; the row appears only after the content is durable. */
 export class FileStore {
   private readonly createdHooks: FileCreatedHook[] = [];
+  private readonly deletedHooks: FileDeletedHook[] = [];
 
   constructor(
     private readonly db: Db,
@@ -45,6 +47,11 @@ export class FileStore {
   /** Runs after every new file (e.g. to validate fine-tune datasets). */
   onCreated(hook: FileCreatedHook): void {
     this.createdHooks.push(hook);
+  }
+
+  /** Runs after a file is deleted or expires (e.g. to drop its example index). */
+  onDeleted(hook: FileDeletedHook): void {
+    this.deletedHooks.push(hook);
   }
 
   /** Moves a finished temp file into the store and registers it. */
@@ -103,15 +110,26 @@ export class FileStore {
     return { file: toApi(row), stream: createReadStream(join(this.dirs.root, row.path)) };
   }
 
-  list(q: FileListQuery): { data: OpenAIFile[]; has_more: boolean } {
+  /**
+   * The OpenAI list (cursor `after`, newest first) plus Hone's search (`q`: case-insensitive
+   * substring of filename or id), `sort` and `offset` pages; `total` counts every match.
+   */
+  list(q: FileListQuery): { data: OpenAIFile[]; has_more: boolean; total: number } {
     const desc = q.order === 'desc';
     const where: string[] = ['(expires_at IS NULL OR expires_at > @now)'];
-    const params: Record<string, unknown> = { now: nowSeconds(), limit: q.limit + 1 };
+    const params: Record<string, unknown> = { now: nowSeconds(), limit: q.limit + 1, offset: q.offset ?? 0 };
     if (q.purpose) {
       where.push('purpose = @purpose');
       params.purpose = q.purpose;
     }
+    if (q.q) {
+      where.push("(instr(lower(filename), @q) > 0 OR instr(lower(id), @q) > 0)");
+      params.q = q.q.toLowerCase();
+    }
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM files WHERE ${where.join(' AND ')}`).get(params) as { n: number }).n;
+    const sort = q.sort ?? 'created_at';
     if (q.after) {
+      if (sort !== 'created_at') throw badRequest("'after' pages only the default sort (created_at); use 'offset' with 'sort'.", 'after');
       const cursor = this.db.prepare('SELECT seq FROM files WHERE id = ?').get(q.after) as
         | { seq: number }
         | undefined;
@@ -119,11 +137,20 @@ export class FileStore {
       where.push(desc ? 'seq < @cursor' : 'seq > @cursor');
       params.cursor = cursor.seq;
     }
+    const dir = desc ? 'DESC' : 'ASC';
+    // seq breaks ties, so offset pages are stable; created_at order is upload order (seq).
+    const orderBy = sort === 'created_at' ? `seq ${dir}` : `${sort === 'filename' ? 'filename COLLATE NOCASE' : 'bytes'} ${dir}, seq ${dir}`;
     const rows = this.db
-      .prepare(`SELECT * FROM files WHERE ${where.join(' AND ')} ORDER BY seq ${desc ? 'DESC' : 'ASC'} LIMIT @limit`)
+      .prepare(`SELECT * FROM files WHERE ${where.join(' AND ')} ORDER BY ${orderBy} LIMIT @limit OFFSET @offset`)
       .all(params) as FileRow[];
     const has_more = rows.length > q.limit;
-    return { data: rows.slice(0, q.limit).map(toApi), has_more };
+    return { data: rows.slice(0, q.limit).map(toApi), has_more, total };
+  }
+
+  /** Filenames that start with `prefix` (for naming derived files). */
+  filenamesWithPrefix(prefix: string): string[] {
+    const rows = this.db.prepare('SELECT filename FROM files WHERE substr(filename, 1, length(@p)) = @p').all({ p: prefix }) as { filename: string }[];
+    return rows.map((r) => r.filename);
   }
 
   setStatus(id: string, status: FileStatus, details: string | null = null): void {
@@ -140,6 +167,7 @@ export class FileStore {
   private async remove(row: FileRow): Promise<void> {
     this.db.prepare('DELETE FROM files WHERE id = ?').run(row.id);
     await rm(join(this.dirs.root, row.path), { force: true });
+    for (const hook of this.deletedHooks) await Promise.resolve(hook(row.id)).catch(() => undefined);
   }
 
   /** Deletes files past their `expires_at`. Returns how many went. */

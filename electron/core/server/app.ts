@@ -14,14 +14,18 @@ import { modelRoutes } from './routes/models.js';
 import { systemRoutes } from './routes/system.js';
 import { validationRoutes } from './routes/validation.js';
 import { benchmarkRoutes } from './routes/benchmarks.js';
+import { exampleRoutes } from './routes/examples.js';
+import { appUiRoutes } from './routes/app-ui.js';
 import type { App, CoreContext, RouteModule } from './types.js';
 
 /** Every resource's routes; add a module here to expose it. */
-const ROUTES: RouteModule[] = [healthRoutes, fileRoutes, uploadRoutes, validationRoutes, jobRoutes, benchmarkRoutes, modelRoutes, systemRoutes, openapiRoutes];
+const ROUTES: RouteModule[] = [healthRoutes, fileRoutes, uploadRoutes, validationRoutes, exampleRoutes, jobRoutes, benchmarkRoutes, modelRoutes, systemRoutes, openapiRoutes];
 
 export interface AppOptions {
   security: SecurityOptions;
   logger?: boolean | object;
+  /** The built renderer served at /app/ (default: out/renderer of this checkout). */
+  rendererDir?: string;
 }
 
 /** Builds the HTTP API on top of a core context. Does not listen. */
@@ -81,5 +85,6 @@ export async function buildApp(ctx: CoreContext, opts: AppOptions): Promise<App>
   });
 
   for (const routes of ROUTES) await routes(app as App, ctx);
+  await appUiRoutes(app as App, { rendererDir: opts.rendererDir });
   return app as App;
 }

@@ -7,6 +7,7 @@ import type { UploadStore } from '../uploads/upload-store.js';
 import type { JobService } from '../jobs/job-service.js';
 import type { ModelCatalog } from '../models/catalog.js';
 import type { MlflowServer } from '../mlflow/mlflow-server.js';
+import type { ExampleIndexes } from '../examples/example-index.js';
 
 /** Fastify with zod schemas as the type provider: handlers get typed params, query and body. */
 export type App = FastifyInstance<
@@ -28,6 +29,8 @@ export interface CoreContext {
   /** null when MLflow is off. */
   mlflow: MlflowServer | null;
   limits: { maxFileBytes: number };
+  /** Per-file example indexes for the editor's pages and derived files. */
+  examples: ExampleIndexes;
 }
 
 /** A route module: registers the routes of one resource. */

@@ -24,6 +24,16 @@ export class DataDir {
   get modelsDir(): string {
     return join(this.root, 'models');
   }
+  /** Per-file example indexes (a cache: rebuilt when missing). */
+  get indexesDir(): string {
+    return join(this.root, 'indexes');
+  }
+  get settingsFile(): string {
+    return join(this.root, 'settings.json');
+  }
+  get hfTokenFile(): string {
+    return join(this.root, 'hf-token');
+  }
   get apiKeyFile(): string {
     return join(this.root, 'api-key');
   }
@@ -31,7 +41,7 @@ export class DataDir {
   /** Creates the layout (0700 root: the API key and users' datasets live here). */
   ensure(): this {
     mkdirSync(this.root, { recursive: true, mode: 0o700 });
-    for (const d of [this.filesDir, this.uploadsDir, this.tmpDir, this.jobsDir, this.modelsDir]) {
+    for (const d of [this.filesDir, this.uploadsDir, this.tmpDir, this.jobsDir, this.modelsDir, this.indexesDir]) {
       mkdirSync(d, { recursive: true });
     }
     return this;

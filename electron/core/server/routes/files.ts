@@ -59,8 +59,8 @@ export const fileRoutes: RouteModule = (app, ctx) => {
     '/v1/files',
     { schema: { tags: ['files'], summary: 'List files', querystring: FileListQuery, response: { 200: FileList, ...errors } } },
     async (req) => {
-      const { data, has_more } = ctx.files.list(req.query);
-      return { object: 'list' as const, data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more };
+      const { data, has_more, total } = ctx.files.list(req.query);
+      return { object: 'list' as const, data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more, total };
     },
   );
 
