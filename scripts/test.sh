@@ -7,6 +7,10 @@ bash scripts/setup.sh --with-browser
 echo "== typecheck"
 npx tsc --noEmit -p tsconfig.json
 
+echo "== lint (ESLint incl. import boundaries, Ruff)"
+npx eslint .
+.venv/bin/ruff check trainer tests/python
+
 echo "== vitest (core, shared, validator)"
 npx vitest run
 

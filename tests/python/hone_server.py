@@ -6,7 +6,6 @@ import tempfile
 import threading
 from pathlib import Path
 
-
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "py-test-key-123"
 
@@ -20,7 +19,8 @@ def start_server(extra_args=(), env_extra=None) -> HoneServer:
     data_dir = tempfile.mkdtemp(prefix="hone-py-")
     env = {**os.environ, "HONE_API_KEY": KEY, "HONE_MLFLOW": "off", "HONE_BENCHMARKS": "off", **(env_extra or {})}
     proc = subprocess.Popen(
-        [str(ROOT / "node_modules/.bin/tsx"), "electron/core/headless.ts", "--port", "0", "--data-dir", data_dir, *extra_args],
+        [str(ROOT / "node_modules/.bin/tsx"), "electron/core/headless.ts",
+         "--port", "0", "--data-dir", data_dir, *extra_args],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     ready = None

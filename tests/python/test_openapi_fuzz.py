@@ -4,7 +4,6 @@ Checks: no 5xx on any input, and every documented response matches its schema.
 """
 import subprocess
 import sys
-from pathlib import Path
 
 from hone_server import KEY
 

@@ -89,7 +89,7 @@ DATASET = "".join(
 )
 
 
-@pytest.fixture()
+@pytest.fixture
 def seed_env(monkeypatch):
     s = start_server(env_extra={"HF_HUB_OFFLINE": "1"})
     monkeypatch.setenv("API_BASE", s.url)
@@ -114,16 +114,19 @@ def test_seed_finetune_api(seed_env, tmp_path):
     client = ns["client"]
     path = tmp_path / "germanrag.jsonl"
     path.write_text(DATASET)
-    training = client.files.create(file=open(path, "rb"), purpose="fine-tune")
+    with open(path, "rb") as fh:
+        training = client.files.create(file=fh, purpose="fine-tune")
 
-    blocker = client.fine_tuning.jobs.create(training_file=training.id, model="hone-tiny-llama", hyperparameters={"n_epochs": 50, "batch_size": 1})
+    blocker = client.fine_tuning.jobs.create(training_file=training.id, model="hone-tiny-llama",
+                                             hyperparameters={"n_epochs": 50, "batch_size": 1})
     wait(lambda: client.fine_tuning.jobs.retrieve(blocker.id).status, lambda s: s == "running", 120, "blocker running")
 
     job = eval(SEED_CREATE.replace("fine-tune-fine-tune-jsonl-filtered_germanrag", training.id), ns)
     assert job.object == "fine_tuning.job" and job.model == "Meta-Llama-3.1-8B-Instruct"
     assert job.training_file == training.id and job.hyperparameters.n_epochs == 2
     assert job.status in ("validating_files", "queued")
-    queued = wait(lambda: client.fine_tuning.jobs.retrieve(job.id), lambda j: j.status != "validating_files", 60, "validation")
+    queued = wait(lambda: client.fine_tuning.jobs.retrieve(job.id), lambda j: j.status != "validating_files", 60,
+                  "validation")
     assert queued.status == "queued", queued.error
 
     out = io.StringIO()

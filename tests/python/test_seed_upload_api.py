@@ -6,7 +6,6 @@ path of the file to upload (the guide's placeholder path), which the test create
 import io
 import os
 import subprocess
-import textwrap
 from contextlib import redirect_stdout
 
 import pytest
@@ -42,7 +41,7 @@ client.files.delete("fine-tune-upload1-demo")
 DEMO = b'{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]}\n' * 10
 
 
-@pytest.fixture()
+@pytest.fixture
 def fresh_server(monkeypatch, tmp_path):
     """A fresh server (the seed's ids count from 1), with the guide's environment variables."""
     s = start_server()
@@ -55,7 +54,8 @@ def fresh_server(monkeypatch, tmp_path):
 def run(snippet: str, ns: dict):
     out = io.StringIO()
     with redirect_stdout(out):
-        result = eval(compile(snippet.strip(), "<seed>", "exec" if "\n" in snippet.strip() or "for " in snippet else "eval"), ns)
+        mode = "exec" if "\n" in snippet.strip() or "for " in snippet else "eval"
+        result = eval(compile(snippet.strip(), "<seed>", mode), ns)
     return result, out.getvalue()
 
 
@@ -90,13 +90,14 @@ def test_seed_health_checks_with_curl(fresh_server):
     plain = subprocess.run(["curl", "-s", env["API_BASE"]], capture_output=True, text=True, check=True)
     assert plain.stdout == '{"Hone Server":"online"}'
     authed = subprocess.run(
-        ["bash", "-c", 'curl -s -H "Authorization: Bearer $API_KEY" $API_BASE'], capture_output=True, text=True, check=True, env=env
+        ["bash", "-c", 'curl -s -H "Authorization: Bearer $API_KEY" $API_BASE'],
+        capture_output=True, text=True, check=True, env=env,
     )
     assert authed.stdout == '{"Hone Server":"online"}'
 
 
 def test_sdk_errors_and_uploads_helper(hone, tmp_path):
-    from openai import OpenAI, NotFoundError, AuthenticationError
+    from openai import AuthenticationError, NotFoundError, OpenAI
 
     client = OpenAI(api_key=KEY, base_url=hone.url + "/v1", max_retries=0)
     with pytest.raises(NotFoundError) as e:
@@ -117,4 +118,5 @@ def test_sdk_errors_and_uploads_helper(hone, tmp_path):
     assert upload.status == "completed" and upload.file.bytes == big.stat().st_size
     assert client.files.content(upload.file.id).read() == big.read_bytes()
     # wait_for_processing returns once the status is final.
-    assert client.files.wait_for_processing(upload.file.id, poll_interval=0.1, max_wait_seconds=30).status in ("processed", "error")
+    done = client.files.wait_for_processing(upload.file.id, poll_interval=0.1, max_wait_seconds=30)
+    assert done.status in ("processed", "error")

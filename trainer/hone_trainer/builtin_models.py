@@ -87,7 +87,7 @@ def _build_tiny(out: str) -> None:
     # Explicit init so the weights do not depend on library defaults (and never contain NaNs).
     gen = torch.Generator().manual_seed(0)
     with torch.no_grad():
-        for name, p in sorted(model.named_parameters()):
+        for _name, p in sorted(model.named_parameters()):
             if p.dim() == 1:
                 p.fill_(1.0)  # RMSNorm weights
             else:

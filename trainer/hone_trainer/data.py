@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from hone_trainer.spec import SpecError
 
@@ -39,9 +40,8 @@ def iter_records(path: str) -> Iterator[tuple[int, Any]]:
             try:
                 items = json.load(fh)
             except ValueError as e:
-                raise DataError(f"{path}: not valid JSON: {e}")
-        for i, item in enumerate(items, 1):
-            yield i, item
+                raise DataError(f"{path}: not valid JSON: {e}") from e
+        yield from enumerate(items, 1)
         return
     with open(path, encoding="utf-8-sig") as fh:
         for n, line in enumerate(fh, 1):
@@ -50,7 +50,7 @@ def iter_records(path: str) -> Iterator[tuple[int, Any]]:
             try:
                 yield n, json.loads(line)
             except ValueError as e:
-                raise DataError(f"{path}: line {n} is not valid JSON: {e}")
+                raise DataError(f"{path}: line {n} is not valid JSON: {e}") from e
 
 
 def _text(content: Any) -> str:
@@ -86,7 +86,7 @@ def normalise_messages(messages: Any, where: str) -> tuple[list[dict], list[bool
         try:
             content = _text(m.get("content"))
         except ValueError as e:
-            raise DataError(f"{where}: message {i}: {e}")
+            raise DataError(f"{where}: message {i}: {e}") from e
         msg: dict[str, Any] = {"role": role, "content": content}
         if role == "developer":
             msg["role"] = "system"
@@ -109,7 +109,8 @@ def normalise_messages(messages: Any, where: str) -> tuple[list[dict], list[bool
                     fn = c.get("function", c) if isinstance(c, dict) else None
                     if not isinstance(fn, dict) or not fn.get("name"):
                         raise DataError(f"{where}: message {i}: malformed tool call")
-                    entry = {"type": "function", "function": {"name": fn["name"], "arguments": _arguments(fn.get("arguments", {}))}}
+                    function = {"name": fn["name"], "arguments": _arguments(fn.get("arguments", {}))}
+                    entry = {"type": "function", "function": function}
                     if isinstance(c, dict) and c.get("id"):
                         entry["id"] = c["id"]
                     norm.append(entry)
@@ -148,7 +149,7 @@ def _only_assistant(value: Any, where: str, key: str) -> dict:
     try:
         return {"role": "assistant", "content": _text(value.get("content"))}
     except ValueError as e:
-        raise DataError(f"{where}: {key}: {e}")
+        raise DataError(f"{where}: {key}: {e}") from e
 
 
 def iter_preference_examples(path: str) -> Iterator[dict]:
@@ -174,7 +175,8 @@ def _normalise_prompt(messages: Any, where: str) -> tuple[list[dict], None]:
         if not isinstance(m, dict) or m.get("role") not in ("system", "developer", "user", "assistant"):
             raise DataError(f"{where}: input message {i} must be a system, user or assistant message")
         try:
-            out.append({"role": "system" if m["role"] == "developer" else m["role"], "content": _text(m.get("content"))})
+            role = "system" if m["role"] == "developer" else m["role"]
+            out.append({"role": role, "content": _text(m.get("content"))})
         except ValueError as e:
-            raise DataError(f"{where}: input message {i}: {e}")
+            raise DataError(f"{where}: input message {i}: {e}") from e
     return out, None

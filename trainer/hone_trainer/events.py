@@ -11,7 +11,7 @@ import json
 import math
 import os
 import time
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -106,8 +106,8 @@ class ErrorEvent(_Event):
 
 
 Event = Annotated[
-    Union[StartedEvent, ProgressEvent, EvalEvent, CheckpointEvent, WarningEvent, CompletedEvent,
-          StoppedEvent, ErrorEvent],
+    StartedEvent | ProgressEvent | EvalEvent | CheckpointEvent | WarningEvent | CompletedEvent | StoppedEvent
+    | ErrorEvent,
     Field(discriminator="type"),
 ]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)

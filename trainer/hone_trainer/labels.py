@@ -40,7 +40,7 @@ def training_chat_template(tokenizer) -> tuple[str, str]:
         patched = get_training_chat_template(tokenizer)
         if patched and _has_markers(patched):
             return patched, "markers"
-    except Exception:  # unknown family: fall back to prefix rendering
+    except Exception:  # noqa: BLE001 - unknown family: fall back to prefix rendering
         pass
     return tpl, "prefix"
 
@@ -73,7 +73,7 @@ class ChatEncoder:
             out = self._render(messages, tools, return_assistant_tokens_mask=True)
             ids, mask = list(out["input_ids"]), list(out["assistant_masks"])
             spans, start = [], None
-            for i, m in enumerate(mask + [0]):
+            for i, m in enumerate([*mask, 0]):
                 if m and start is None:
                     start = i
                 elif not m and start is not None:
@@ -104,8 +104,8 @@ class ChatEncoder:
     def encode(self, messages: list[dict], trained: list[bool], tools=None) -> Encoded:
         ids, spans = self.spans(messages, tools)
         labels = [IGNORE] * len(ids)
-        assistant_flags = [t for m, t in zip(messages, trained) if m["role"] == "assistant"]
-        for (s, e), on in zip(spans, assistant_flags):
+        assistant_flags = [t for m, t in zip(messages, trained, strict=False) if m["role"] == "assistant"]
+        for (s, e), on in zip(spans, assistant_flags, strict=False):  # truncation can drop trailing spans
             if on:
                 labels[s:e] = ids[s:e]
         truncated = len(ids) > self.max_length

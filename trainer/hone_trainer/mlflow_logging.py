@@ -4,6 +4,7 @@ Failures never stop training: they become warning events."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -121,7 +122,5 @@ class MlflowLogger:
     def end(self, status: str) -> None:
         if self.run_id is None:
             return
-        try:
+        with contextlib.suppress(Exception):  # best effort: the run's results are already logged
             self.client.set_terminated(self.run_id, status=status)
-        except Exception:  # noqa: BLE001
-            pass

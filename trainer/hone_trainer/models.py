@@ -43,7 +43,7 @@ def resolve_model(name: str, models_dir: str) -> str:
         try:
             return prepare_builtin(name, models_dir)
         except FileNotFoundError as e:
-            raise SpecError(str(e), "model_not_found")
+            raise SpecError(str(e), "model_not_found") from e
     if os.path.isabs(name) or name.startswith((".", "~")):
         path = os.path.abspath(os.path.expanduser(name))
         if not os.path.isfile(os.path.join(path, "config.json")):
@@ -59,6 +59,6 @@ def resolve_model(name: str, models_dir: str) -> str:
             hub_id, allow_patterns=["*.json", "*.safetensors", "*.model", "*.txt", "*.jinja", "*.tiktoken"])
     except (LocalEntryNotFoundError, RepositoryNotFoundError) as e:
         raise SpecError(f"model {name!r} ({hub_id}) is not available locally or on the hub: {e}",
-                        "model_not_found")
+                        "model_not_found") from e
     except (HfHubHTTPError, OSError) as e:
-        raise SpecError(f"could not download model {name!r} ({hub_id}): {e}", "model_not_found")
+        raise SpecError(f"could not download model {name!r} ({hub_id}): {e}", "model_not_found") from e

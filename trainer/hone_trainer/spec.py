@@ -124,9 +124,9 @@ def load_spec(path: str) -> Spec:
         with open(path, encoding="utf-8") as fh:
             raw = json.load(fh)
     except FileNotFoundError:
-        raise SpecError(f"spec file not found: {path}", "file_not_found")
+        raise SpecError(f"spec file not found: {path}", "file_not_found") from None
     except ValueError as e:
-        raise SpecError(f"spec file is not valid JSON: {e}")
+        raise SpecError(f"spec file is not valid JSON: {e}") from e
     if not isinstance(raw, dict):
         raise SpecError("spec must be a JSON object")
     try:
@@ -135,7 +135,7 @@ def load_spec(path: str) -> Spec:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc']) or '<root>'}: {err['msg']}" for err in e.errors()
         )
-        raise SpecError(f"invalid spec: {problems}")
+        raise SpecError(f"invalid spec: {problems}") from e
     for name in ("training_file", "validation_file"):
         value = getattr(spec, name)
         if value is None:

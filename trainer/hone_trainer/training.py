@@ -6,7 +6,6 @@ import os
 import shlex
 import shutil
 import sys
-import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -90,7 +89,7 @@ def build_dataset(gen, kwargs: dict, cache_dir: str):
     except Exception as e:  # datasets wraps generator errors; surface our DataError
         inner = _unwrap(e)
         if inner is not None:
-            raise inner
+            raise inner  # noqa: B904 - re-raise our own error as is; the datasets wrapper adds nothing
         raise
 
 
@@ -129,7 +128,8 @@ def load_model(model_dir: str, hp: dict, rt: Runtime, events):
 
         if not rt.cuda or importlib.util.find_spec("bitsandbytes") is None:
             if rt.is_main:
-                events.warning("QLoRA needs CUDA and bitsandbytes; training a plain LoRA adapter instead", "qlora_unavailable")
+                events.warning("QLoRA needs CUDA and bitsandbytes; training a plain LoRA adapter instead",
+                               "qlora_unavailable")
             qlora = False
         else:
             from transformers import BitsAndBytesConfig
@@ -269,7 +269,7 @@ def run(spec: Spec, events: EventWriter, stop: StopRequest) -> int:
                 valid_ds, _ = prepare_sft_split("validation", spec.validation_file, model_dir,
                                                 probe_hp["max_seq_length"], cache_dir, events, rt)
         except TemplateError as e:
-            raise SpecError(f"model {spec.model!r}: {e}", "unsupported_chat_template")
+            raise SpecError(f"model {spec.model!r}: {e}", "unsupported_chat_template") from e
     else:
         train_ds = build_dataset(_dpo_rows, {"path": spec.training_file, "digest": train_digest,
                                              "version": DATA_FORMAT_VERSION}, cache_dir)

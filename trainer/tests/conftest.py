@@ -151,11 +151,12 @@ def free_port() -> int:
 def start_mlflow(root: Path, port: int) -> subprocess.Popen:
     """A real MLflow tracking server (sqlite backend, proxied artifacts under ``root``) on ``port``."""
     exe = shutil.which("mlflow", path=os.path.dirname(sys.executable)) or "mlflow"
-    proc = subprocess.Popen(
-        [exe, "server", "--backend-store-uri", f"sqlite:///{root}/mlflow.db",
-         "--artifacts-destination", f"file://{root}/artifacts", "--serve-artifacts",
-         "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
-        stdout=open(root / "server.log", "a"), stderr=subprocess.STDOUT, start_new_session=True)
+    with open(root / "server.log", "a") as log:  # the child keeps its own copy of the descriptor
+        proc = subprocess.Popen(
+            [exe, "server", "--backend-store-uri", f"sqlite:///{root}/mlflow.db",
+             "--artifacts-destination", f"file://{root}/artifacts", "--serve-artifacts",
+             "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.time() + 120
     while True:
         try:

@@ -35,7 +35,8 @@ def test_dpo_runs_on_a_small_preference_set_with_both_key_spellings(make_job, tm
     assert job.of("eval")
     done = events[-1]
     assert done["type"] == "completed"
-    cfg = json.load(open(f"{done['adapter_path']}/adapter_config.json"))
+    with open(f"{done['adapter_path']}/adapter_config.json") as fh:
+        cfg = json.load(fh)
     assert cfg["r"] == 16 and cfg["lora_alpha"] == 32
 
 

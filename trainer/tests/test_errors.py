@@ -1,4 +1,3 @@
-import json
 
 import pytest
 from conftest import assert_events_valid, write_jsonl

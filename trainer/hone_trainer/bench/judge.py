@@ -47,7 +47,7 @@ class GEvalJudge:
         case = self._case(input=question, actual_output=answer or "(no answer)", expected_output=expected)
         try:
             self.metric.measure(case, _show_indicator=False)
-        except Exception as e:  # noqa: BLE001 - anything the judge or its parsing throws
+        except Exception as e:
             raise JudgeError(f"GEval judge failed: {type(e).__name__}: {e}") from e
         if self.metric.score is None:
             raise JudgeError("GEval judge returned no score")

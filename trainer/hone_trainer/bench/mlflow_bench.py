@@ -47,7 +47,7 @@ class BenchmarkRun:
         while True:
             try:
                 return fn(*args, **kwargs)
-            except Exception as e:  # noqa: BLE001
+            except Exception as e:
                 if _permanent(e) or time.monotonic() + delay > deadline:
                     raise
                 if not warned:

@@ -57,7 +57,7 @@ class Haystack:
             if v != value and v not in others:
                 others.append(v)
         return NeedleCase(fact=spec["fact"].format(value=value), question=spec["question"], answer=value,
-                          distractors=[d.format(value=v) for d, v in zip(spec["distractors"], others)])
+                          distractors=[d.format(value=v) for d, v in zip(spec["distractors"], others, strict=True)])
 
     def sentences(self, rng: random.Random):
         """Endless filler sentences: whole paragraphs in a seeded shuffled order, reshuffled each pass."""
@@ -101,7 +101,7 @@ def build_context(hay: Haystack, pb: PromptBuilder, rng, case: NeedleCase, lengt
     overhead = pb.n_tokens(pb.render("", case.question)) + pb.n_tokens(case.fact) + 2
     body = _fill(hay.sentences(rng), max(0, length - overhead), pb.n_tokens)
     at = round(depth * len(body))
-    return " ".join(body[:at] + [case.fact] + body[at:])
+    return " ".join([*body[:at], case.fact, *body[at:]])
 
 
 def build_chunks(hay: Haystack, pb: PromptBuilder, rng, case: NeedleCase, n_chunks: int, depth: float,
@@ -113,7 +113,7 @@ def build_chunks(hay: Haystack, pb: PromptBuilder, rng, case: NeedleCase, n_chun
     needle_at = round(depth * (n_chunks - 1))
     others = [i for i in range(n_chunks) if i != needle_at]
     k = min(n_distractors, len(others), len(case.distractors))
-    for i, fact in zip(rng.sample(others, k), case.distractors[:k]):
+    for i, fact in zip(rng.sample(others, k), case.distractors[:k], strict=True):
         chunks[i].insert(rng.randint(0, len(chunks[i])), fact)
     chunks[needle_at].insert(rng.randint(0, len(chunks[needle_at])), case.fact)
     text = "\n\n".join(f"[Document {i + 1}]\n" + " ".join(c) for i, c in enumerate(chunks))

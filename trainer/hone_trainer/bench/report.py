@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 
 GRID_FIELDS = ["model", "mode", "context_length", "chunks", "depth", "distractors", "prompt_tokens", "question",
                "answer", "response", "exact", "contains", "f1", "judge_score", "judge_reason", "score", "seconds"]

@@ -6,7 +6,7 @@ import re
 import string
 from collections import Counter
 
-_PUNCT = str.maketrans({c: " " for c in string.punctuation})
+_PUNCT = str.maketrans(dict.fromkeys(string.punctuation, " "))
 
 
 def normalize(text: str) -> str:

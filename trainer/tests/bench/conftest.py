@@ -10,13 +10,18 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
-from conftest import MEMO, chat_line, free_port, start_mlflow, stop_mlflow, write_jsonl  # noqa: F401 - trainer/tests/conftest.py
+from conftest import (  # noqa: F401 - trainer/tests/conftest.py
+    MEMO,
+    chat_line,
+    free_port,
+    start_mlflow,
+    stop_mlflow,
+    write_jsonl,
+)
 
 RESOURCES = str(Path(__file__).resolve().parents[3] / "resources" / "bench")
 
@@ -104,7 +109,7 @@ def adapter_dir(tmp_path_factory, models_dir) -> str:
                           cwd=root, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     events = [json.loads(line) for line in (root / "events.jsonl").read_text().splitlines()]
-    adapter = [e for e in events if e["type"] == "completed"][0]["adapter_path"]
+    adapter = next(e for e in events if e["type"] == "completed")["adapter_path"]
     assert os.path.isfile(os.path.join(adapter, "adapter_config.json"))
     return adapter
 

@@ -43,9 +43,9 @@ def test_cli_end_to_end_with_adapter_mlflow_and_base_cache(make_bench, adapter_d
     for k, d in done["deltas"].items():
         assert abs(d - (ft[k] - base[k])) < 1e-9
     out = job.root / "out"
-    rows = list(csv.DictReader(open(out / "comparison.csv")))
+    rows = list(csv.DictReader((out / "comparison.csv").read_text().splitlines()))
     assert {r["metric"] for r in rows} == set(ft) | set(base)
-    assert len(list(csv.DictReader(open(out / "needle_grid.csv")))) == 16  # 8 cells x 2 models
+    assert len(list(csv.DictReader((out / "needle_grid.csv").read_text().splitlines()))) == 16  # 8 cells x 2 models
     assert (out / "needle_context_length.png").read_bytes()[:4] == b"\x89PNG"
     assert json.loads((out / "results.json").read_text())["deltas"] == done["deltas"]
 

@@ -1,3 +1,5 @@
+import pytest
+
 from hone_trainer.bench import needle
 from hone_trainer.bench.judge import GEvalJudge, JudgeError
 from hone_trainer.bench.spec import NeedleSuite
@@ -36,11 +38,8 @@ def test_geval_scores_land_in_the_needle_results(judge_server, tiny_dir):
 def test_garbage_judge_gives_a_warning_not_a_crash(judge_server, tiny_dir):
     srv = judge_server("garbage")
     judge = GEvalJudge(srv.base_url, "test-judge", None)
-    try:
+    with pytest.raises(JudgeError, match="GEval judge failed"):
         judge.score(Q, "4817", FACT)
-        raise AssertionError("expected a JudgeError")
-    except JudgeError as e:
-        assert "GEval judge failed" in str(e)
     suite = NeedleSuite(context_lengths=[96], depths=[0.0, 1.0], chunk_counts=[1], max_new_tokens=4)
     warnings = []
     out = needle.run_needle(needle.NeedleModel(tiny_dir, None, "cpu"), suite, RESOURCES, judge,

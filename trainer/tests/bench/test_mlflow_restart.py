@@ -3,10 +3,10 @@ import threading
 import time
 import urllib.request
 
+from conftest import free_port, start_mlflow, stop_mlflow
+
 from hone_trainer.bench.mlflow_bench import BenchmarkRun
 from hone_trainer.bench.spec import MlflowSettings
-
-from conftest import free_port, start_mlflow, stop_mlflow
 
 
 def test_logging_continues_after_the_mlflow_server_is_restarted(tmp_path):

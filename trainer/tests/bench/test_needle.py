@@ -1,5 +1,6 @@
 import csv
 import random
+from pathlib import Path
 
 import pytest
 
@@ -58,10 +59,10 @@ def test_needle_grid_runs_for_real_and_writes_plots_and_csv(tiny_dir, tmp_path):
 
     by_model = {"fine-tuned": rows, "base": again}
     grid_csv = report.write_grid(str(tmp_path / "grid.csv"), by_model)
-    assert len(list(csv.DictReader(open(grid_csv)))) == 16
+    assert len(list(csv.DictReader(Path(grid_csv).read_text().splitlines()))) == 16
     for mode, key in (("context", "context_length"), ("chunks", "chunks")):
         png = report.plot(str(tmp_path / f"{mode}.png"), by_model, mode, key, "x", "t", "score")
-        data = open(png, "rb").read()
+        data = Path(png).read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000
 
 
