@@ -11,6 +11,7 @@ import { nvidiaSmiProbe, type GpuProbe } from './scheduler/gpu-inventory.js';
 import { MlflowServer } from './mlflow/mlflow-server.js';
 import { ensureExperiment, experimentName, experimentUrl, runName } from './mlflow/tracking.js';
 import { ExampleIndexes } from './examples/example-index.js';
+import { ModelPreparer } from './models/model-preparer.js';
 import { DEFAULT_MAX_FILE_BYTES } from '../shared/constants.js';
 import type { CoreContext } from './server/types.js';
 import { readdir, rm } from 'node:fs/promises';
@@ -50,6 +51,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   await clearTmp(dirs.tmpDir); // leftovers of a crash mid-upload never became files
   const python = opts.python ?? trainerPython();
   const catalog = new ModelCatalog(python, dirs.modelsDir);
+  const preparer = new ModelPreparer(python, dirs.modelsDir, catalog, () => ({ ...process.env, ...opts.trainerEnv }));
   const mlflowSetting = opts.mlflow ?? process.env.HONE_MLFLOW_URI ?? process.env.HONE_MLFLOW ?? 'local';
   const mlflow =
     mlflowSetting === 'off'
@@ -109,6 +111,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     mlflow,
     limits: { maxFileBytes: opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES },
     examples,
+    preparer,
     async close() {
       clearInterval(timer);
       await jobs.close();

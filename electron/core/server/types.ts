@@ -8,6 +8,7 @@ import type { JobService } from '../jobs/job-service.js';
 import type { ModelCatalog } from '../models/catalog.js';
 import type { MlflowServer } from '../mlflow/mlflow-server.js';
 import type { ExampleIndexes } from '../examples/example-index.js';
+import type { ModelPreparer } from '../models/model-preparer.js';
 
 /** Fastify with zod schemas as the type provider: handlers get typed params, query and body. */
 export type App = FastifyInstance<
@@ -31,6 +32,8 @@ export interface CoreContext {
   limits: { maxFileBytes: number };
   /** Per-file example indexes for the editor's pages and derived files. */
   examples: ExampleIndexes;
+  /** Built-in models prepared on demand (tokenizers for the editor and validation). */
+  preparer: ModelPreparer;
 }
 
 /** A route module: registers the routes of one resource. */

@@ -97,6 +97,7 @@ export class ValidationService {
   }
 
   private settleStatus(fileId: string, r: ValDatasetResponse | null, err?: unknown): void {
+    if (this.closed) return; // shutdown (the database may be closed): nothing to record
     if (!this.files.get(fileId)) return; // deleted meanwhile
     if (r?.valid) return this.files.setStatus(fileId, 'processed', null);
     if (r) {

@@ -61,7 +61,13 @@ export const validationRoutes: RouteModule = (app, ctx) => {
         response: { 200: ValDatasetResponse, ...errors },
       },
     },
-    async (req) => mapModelErrors(() => service.validate(req.query.file_id, { model: req.query.model, format: req.query.format })),
+    async (req) =>
+      mapModelErrors(async () => {
+        ctx.files.require(req.query.file_id, 'file_id');
+        // A built-in listed in /v1/models but not prepared yet is prepared first (once), then used.
+        if (req.query.model) await ctx.preparer.ensure(req.query.model);
+        return service.validate(req.query.file_id, { model: req.query.model, format: req.query.format });
+      }),
   );
 
   app.get(
