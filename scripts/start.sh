@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+bash scripts/build-if-stale.sh
 # Look for the binary without require('electron'): that would try to download it.
 electron_bin=""
 [ -f node_modules/electron/path.txt ] && electron_bin="node_modules/electron/dist/$(cat node_modules/electron/path.txt)"

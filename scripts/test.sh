@@ -6,6 +6,11 @@ bash scripts/setup.sh --with-browser
 
 echo "== typecheck"
 npx tsc --noEmit -p tsconfig.json
+npx tsc --noEmit -p renderer/tsconfig.json
+npx tsc --noEmit -p e2e/tsconfig.json
+
+echo "== build (electron-vite: main, preload, renderer)"
+npx electron-vite build --logLevel warn
 
 echo "== lint (ESLint incl. import boundaries, Ruff)"
 npx eslint .

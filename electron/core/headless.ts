@@ -15,6 +15,9 @@ async function main(): Promise<void> {
   }
   const server = await startServer(cfg, { logger: process.env.HONE_LOG === '1' ? { level: 'info' } : false });
   console.log(`Hone Server online at ${server.url}  (OpenAI base_url: ${server.url}/v1)`);
+  // The fragment never reaches a server log or a Referer; the app moves it into the tab's storage at once.
+  const appUrl = `${server.url}/app/${server.apiKey ? `#token=${encodeURIComponent(server.apiKey.key)}` : ''}`;
+  console.log(`Open the app: ${appUrl}`);
   console.log(`Data dir: ${cfg.dataDir}`);
   if (!server.apiKey) console.log('Authentication is OFF (--no-auth): any local process can use the API.');
   else if (server.apiKey.source === 'generated') console.log(`API key (new, stored 0600 in ${server.core.dirs.apiKeyFile}): ${server.apiKey.key}`);

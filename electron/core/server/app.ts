@@ -15,13 +15,14 @@ import { systemRoutes } from './routes/system.js';
 import { validationRoutes } from './routes/validation.js';
 import { benchmarkRoutes } from './routes/benchmarks.js';
 import { exampleRoutes } from './routes/examples.js';
+import { validationRunRoutes } from './routes/validation-runs.js';
 import { sampleRoutes } from './routes/samples.js';
 import { tokenizerRoutes } from './routes/tokenizer.js';
 import { appUiRoutes } from './routes/app-ui.js';
 import type { App, CoreContext, RouteModule } from './types.js';
 
 /** Every resource's routes; add a module here to expose it. */
-const ROUTES: RouteModule[] = [healthRoutes, fileRoutes, uploadRoutes, validationRoutes, exampleRoutes, jobRoutes, benchmarkRoutes, tokenizerRoutes, modelRoutes, sampleRoutes, systemRoutes, openapiRoutes];
+const ROUTES: RouteModule[] = [healthRoutes, fileRoutes, uploadRoutes, validationRoutes, validationRunRoutes, exampleRoutes, jobRoutes, benchmarkRoutes, tokenizerRoutes, modelRoutes, sampleRoutes, systemRoutes, openapiRoutes];
 
 export interface AppOptions {
   security: SecurityOptions;

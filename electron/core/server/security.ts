@@ -42,7 +42,9 @@ export function hostNameOf(hostHeader: string): string {
 }
 
 /** Routes that answer without a key: the seed's health check and the API description. */
-const PUBLIC_ROUTES = new Set(['/', '/v1', '/v1/', '/openapi.json']);
+const PUBLIC_ROUTES = new Set(['/', '/v1', '/v1/', '/openapi.json', '/app']);
+/** The built app's static files (no secrets in them; the app asks for the key itself). */
+const PUBLIC_PREFIXES = ['/app/'];
 
 /**
  * First hooks of every request: Host allow-list (DNS rebinding), Origin allow-list (cross-site
@@ -61,7 +63,7 @@ export function registerSecurity(app: FastifyInstance, opts: SecurityOptions): v
     }
     if (opts.apiKey === null) return;
     const path = req.url.split('?')[0]!;
-    if (PUBLIC_ROUTES.has(path) && (req.method === 'GET' || req.method === 'HEAD')) return;
+    if ((PUBLIC_ROUTES.has(path) || PUBLIC_PREFIXES.some((p) => path.startsWith(p))) && (req.method === 'GET' || req.method === 'HEAD')) return;
     const given = keyFromHeaders(req.headers);
     if (given === null) {
       throw new ApiError(

@@ -1,0 +1,40 @@
+/**
+ * Builds the three parts of the desktop app with the design card's roots: main (electron/main),
+ * preload (electron/preload) and the renderer (renderer/), which the core also serves at /app/.
+ * `electron-vite build` needs no Electron binary (the `electron` package is installed without one).
+ */
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import react from '@vitejs/plugin-react';
+
+const alias = { '@shared': resolve('electron/shared'), '@': resolve('renderer/src') };
+
+export default defineConfig({
+  main: {
+    resolve: { alias },
+    build: { outDir: 'out/main', minify: true, rollupOptions: { input: { index: resolve('electron/main/index.ts') } } },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      minify: true,
+      // A sandboxed preload can only require('electron'): bundle everything, emit CommonJS.
+      externalizeDeps: false,
+      rollupOptions: { input: { index: resolve('electron/preload/index.ts') }, output: { format: 'cjs', entryFileNames: '[name].cjs' } },
+    },
+  },
+  renderer: {
+    root: 'renderer',
+    // Relative asset URLs: the same build works at http://host/app/ and from file:// in Electron.
+    base: './',
+    resolve: { alias },
+    plugins: [react()],
+    build: {
+      outDir: resolve('out/renderer'),
+      emptyOutDir: true,
+      minify: true,
+      sourcemap: false,
+      rollupOptions: { input: resolve('renderer/index.html') },
+    },
+  },
+});

@@ -1,0 +1,1 @@
+export { DatasetEditorView, NewDatasetView } from './DatasetEditorView';

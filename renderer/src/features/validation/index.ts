@@ -1,0 +1,1 @@
+export { ValidationView } from './ValidationView';
