@@ -61,6 +61,16 @@ export class ValidationService {
     return run;
   }
 
+  /**
+   * A run of its own (background validation runs): never joins another, reports progress in bytes,
+   * stops on `signal`, and stores its report as the file's latest.
+   */
+  validateTracked(fileId: string, req: ValidateRequest, opts: { signal: AbortSignal; onProgress: (bytes: number) => void }): Promise<ValDatasetResponse> {
+    this.files.require(fileId, 'file_id');
+    const model = req.model ? { name: req.model, dir: resolveModelDir(this.dirs.modelsDir, req.model) } : undefined;
+    return this.run(fileId, { path: this.files.contentPath(fileId), model, format: req.format, requireMinExamples: req.requireMinExamples }, false, opts);
+  }
+
   /** The latest stored report, or null when the file was never validated. */
   async latest(fileId: string): Promise<ValDatasetResponse | null> {
     try {
@@ -110,16 +120,24 @@ export class ValidationService {
     this.files.setStatus(fileId, 'error', `Validation failed: ${err instanceof Error ? err.message : String(err)}`);
   }
 
-  private async run(fileId: string, req: FileValidationRequest, inline: boolean): Promise<ValDatasetResponse> {
+  private async run(
+    fileId: string,
+    req: FileValidationRequest,
+    inline: boolean,
+    opts: { signal?: AbortSignal; onProgress?: (bytes: number) => void } = {},
+  ): Promise<ValDatasetResponse> {
     await this.slot();
     const abort = new AbortController();
     this.aborts.add(abort);
+    const onCancel = () => abort.abort();
+    opts.signal?.addEventListener('abort', onCancel);
     try {
+      if (opts.signal?.aborted) throw new Error('validation cancelled');
       let report: ValidationReport;
       try {
-        report = inline ? await validateFile(req) : await validateInWorker(req, { signal: abort.signal });
+        report = inline ? await validateFile(req) : await validateInWorker(req, { signal: abort.signal, onProgress: opts.onProgress });
       } catch (e) {
-        if (this.closed || !this.files.get(fileId)) throw e;
+        if (this.closed || opts.signal?.aborted || !this.files.get(fileId)) throw e;
         // The validator itself never throws on bad input; a crashed worker (e.g. out of memory on a
         // pathological line) still gets an answer about the file, not a 500.
         report = failedReport(e instanceof Error ? e.message : String(e));
@@ -128,6 +146,7 @@ export class ValidationService {
       if (this.files.get(fileId)) await this.persist(fileId, response);
       return response;
     } finally {
+      opts.signal?.removeEventListener('abort', onCancel);
       this.aborts.delete(abort);
       this.running--;
       this.queue.shift()?.();
