@@ -40,7 +40,7 @@ function registerIpc(): void {
   });
 }
 
-app.whenReady().then(async () => {
+void app.whenReady().then(async () => {
   registerIpc();
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
   await createWindow();

@@ -2,10 +2,23 @@
 // (the real config, the real rule): each boundary fires where it should and stays quiet on allowed imports.
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
+import tseslint from 'typescript-eslint';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const eslint = new ESLint({ cwd: root });
+// The synthetic files do not exist, so no tsconfig can type-check them: every type-aware rule is
+// switched off here (none of them looks at imports); everything else is the project's config.
+type RuleMeta = { meta?: { docs?: { requiresTypeChecking?: boolean } } };
+const typedRules = Object.entries((tseslint.plugin as { rules?: Record<string, RuleMeta> }).rules ?? {})
+  .filter(([, rule]) => rule.meta?.docs?.requiresTypeChecking)
+  .map(([name]) => [`@typescript-eslint/${name}`, 'off'] as const);
+const eslint = new ESLint({
+  cwd: root,
+  overrideConfig: {
+    languageOptions: { parserOptions: { projectService: false } },
+    rules: Object.fromEntries(typedRules),
+  },
+});
 
 /** The no-restricted-imports findings for `code` as if it were the file at `filePath`. */
 async function restricted(filePath: string, code: string): Promise<string[]> {
@@ -99,6 +112,13 @@ describe('import boundaries (eslint.config.js)', () => {
   it('also checks re-exports and type-only imports', async () => {
     expect(await restricted('electron/shared/schemas/files.ts', "export { readFile } from 'node:fs/promises';\n")).toHaveLength(1);
     expect(await restricted('electron/core/ids.ts', "import type { App } from 'electron';\nexport type A = App;\n")).toHaveLength(1);
+  });
+
+  it('type-checks files a tsconfig covers (no-floating-promises on a real path)', async () => {
+    const typedLint = new ESLint({ cwd: root });
+    const code = 'async function later(): Promise<void> {}\nlater();\nexport {};\n';
+    const [result] = await typedLint.lintText(code, { filePath: 'electron/core/ids.ts' });
+    expect(result!.messages.map((m) => m.ruleId)).toContain('@typescript-eslint/no-floating-promises');
   });
 
   it('runs typescript-eslint and react-hooks on renderer code', async () => {

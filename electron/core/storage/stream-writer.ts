@@ -85,10 +85,10 @@ export async function writeStream(
   const limit = opts.limit ?? Number.MAX_SAFE_INTEGER;
   let position = opts.position ?? 0;
   let total = 0;
-  let failure: unknown = null;
+  let failure = null as unknown; // `as`: set in callbacks, so TS must not narrow it to null here
   const inFlight = new Set<Promise<void>>();
   let unflushed = 0;
-  let flushing: Promise<void> | null = null;
+  let flushing = null as Promise<void> | null; // (likewise)
   // One write at a time: writes to one file serialise on its inode lock in the kernel anyway
   // (concurrent ones only add system time), and a sequential writer keeps up with the disk.
   let writing: Promise<void> = Promise.resolve();
@@ -191,6 +191,7 @@ export async function writeStream(
       } else {
         await settle();
       }
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows whatever the stream or fs threw
       if (failure) throw failure;
       // fdatasync also persists the size, all that reading the bytes back needs, and flushes the
       // device cache for the O_DIRECT writes; the directory entry is made durable by whoever
