@@ -24,7 +24,7 @@ async function createWindow(): Promise<void> {
     if (!isAllowedNavigation(url, server!.url)) e.preventDefault();
   });
   // The key travels in the URL fragment, which never reaches the server's logs or a Referer.
-  await win.loadURL(`${server.url}/#token=${encodeURIComponent(server.apiKey?.key ?? '')}`);
+  await win.loadURL(`${server.url}/app/#token=${encodeURIComponent(server.apiKey?.key ?? '')}`);
 }
 
 /** IPC for native features only; every handler checks the sender is our window and validates input. */
