@@ -34,6 +34,8 @@ export default defineConfig({
       emptyOutDir: true,
       minify: true,
       sourcemap: false,
+      // The chunk graph, for bench/ui/bundle.ts (what the first view loads, what each view adds).
+      manifest: true,
       rollupOptions: { input: resolve('renderer/index.html') },
     },
   },
