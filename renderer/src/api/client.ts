@@ -18,6 +18,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Do not drop the session on 401 (the sign-in screen checks a typed key this way). */
   token?: string;
+  /** Let the request outlive the page (a cancel sent from `pagehide`). */
+  keepalive?: boolean;
 }
 
 /** The server's origin: the page's own when served by the core, else HONE_SERVER from the build. */
@@ -46,6 +48,7 @@ export async function raw(method: string, path: string, opts: RequestOptions = {
       headers: headers(opts),
       body: opts.json !== undefined ? JSON.stringify(opts.json) : opts.body,
       signal: opts.signal,
+      keepalive: opts.keepalive,
     });
   } catch (e) {
     if (opts.signal?.aborted) throw e;
