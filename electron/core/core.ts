@@ -12,6 +12,7 @@ import { MlflowServer } from './mlflow/mlflow-server.js';
 import { ensureExperiment, experimentName, experimentUrl, runName } from './mlflow/tracking.js';
 import { ExampleIndexes } from './examples/example-index.js';
 import { ModelPreparer } from './models/model-preparer.js';
+import { SettingsStore } from './settings/settings-store.js';
 import { DEFAULT_MAX_FILE_BYTES } from '../shared/constants.js';
 import type { CoreContext } from './server/types.js';
 import { readdir, rm } from 'node:fs/promises';
@@ -51,8 +52,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   await clearTmp(dirs.tmpDir); // leftovers of a crash mid-upload never became files
   const python = opts.python ?? trainerPython();
   const catalog = new ModelCatalog(python, dirs.modelsDir);
-  const preparer = new ModelPreparer(python, dirs.modelsDir, catalog, () => ({ ...process.env, ...opts.trainerEnv }));
-  const mlflowSetting = opts.mlflow ?? process.env.HONE_MLFLOW_URI ?? process.env.HONE_MLFLOW ?? 'local';
+  const settings = new SettingsStore(dirs);
+  const preparer = new ModelPreparer(python, dirs.modelsDir, catalog, () => ({ ...process.env, ...settings.childEnv(), ...opts.trainerEnv }));
+  // Env (HONE_MLFLOW_URI / HONE_MLFLOW) ← settings.json ← 'local'; read once: a change applies after a restart.
+  const mlflowSetting = opts.mlflow ?? settings.mlflowUri().value;
   const mlflow =
     mlflowSetting === 'off'
       ? null
@@ -89,7 +92,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
           return { tracking_uri: uri, experiment_name: name, experiment_id: id, experiment_url: experimentUrl(uri, id), run_name: runName(row.id, 'benchmark') };
         }
       : undefined,
-    benchmarksByDefault: opts.benchmarksByDefault ?? process.env.HONE_BENCHMARKS !== 'off',
+    benchmarksByDefault: opts.benchmarksByDefault ?? (() => settings.benchmarksByDefault().value),
+    settingsEnv: () => settings.childEnv(),
   });
   await jobs.init();
 
@@ -112,6 +116,11 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     limits: { maxFileBytes: opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES },
     examples,
     preparer,
+    settings,
+    python,
+    // Filled in by startServer once it listens.
+    server: { url: '', host: '', port: 0, team_mode: false },
+    apiKey: { key: null, source: 'off', rotate: null },
     async close() {
       clearInterval(timer);
       await jobs.close();

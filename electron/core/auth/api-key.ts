@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFileSync, writeFileSync, chmodSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, chmodSync, existsSync, renameSync } from 'node:fs';
 
 export interface ResolvedKey {
   key: string;
@@ -21,6 +21,16 @@ export function resolveApiKey(envValue: string | undefined, keyFile: string): Re
   const key = `hone-${randomBytes(32).toString('base64url')}`;
   writeFileSync(keyFile, `${key}\n`, { mode: 0o600 });
   return { key, source: 'generated' };
+}
+
+/** A new random key written over the stored one (0600, atomically); the old key stops working. */
+export function rotateApiKey(keyFile: string): string {
+  const key = `hone-${randomBytes(32).toString('base64url')}`;
+  const tmp = `${keyFile}.tmp-${randomBytes(6).toString('hex')}`;
+  writeFileSync(tmp, `${key}\n`, { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, keyFile);
+  return key;
 }
 
 /** Constant-time comparison; hashing first makes both sides the same length. */

@@ -18,9 +18,9 @@ export function judgeFromEnv(env: NodeJS.ProcessEnv = process.env): Record<strin
  * grid. On the CPU the full grid takes ~30 min for a 135M model, so CPU runs default to a smaller
  * sample (20 documents per task, a 3×3 + 2×3 needle grid: a few minutes); GPUs get the full set.
  */
-export function defaultSuites(cpu = false): BenchmarkSuites {
+export function defaultSuites(cpu = false, env: NodeJS.ProcessEnv = process.env): BenchmarkSuites {
   // 40 new tokens: small chat models answer in full sentences, and shorter cuts the answer off.
-  const judge = judgeFromEnv();
+  const judge = judgeFromEnv(env);
   return cpu
     ? {
         lm_eval: { tasks: 'default', limit: 20, num_fewshot: null, batch_size: 1 },
@@ -33,9 +33,9 @@ export function defaultSuites(cpu = false): BenchmarkSuites {
 }
 
 /** Merges a job's `hone.benchmarks` setting over the defaults; null = benchmarks off. */
-export function resolveSuites(setting: unknown, cpu = false): BenchmarkSuites | null {
+export function resolveSuites(setting: unknown, cpu = false, env: NodeJS.ProcessEnv = process.env): BenchmarkSuites | null {
   if (setting === false) return null;
-  const base = defaultSuites(cpu);
+  const base = defaultSuites(cpu, env);
   if (setting === true || setting === null || setting === undefined || typeof setting !== 'object') return base;
   const s = setting as Partial<Record<'lm_eval' | 'needle', unknown>>;
   const pick = (k: 'lm_eval' | 'needle') =>

@@ -42,8 +42,10 @@ export interface JobServiceOptions {
   mlflowFor?: (job: JobRow) => Promise<Record<string, unknown> | null>;
   /** MLflow settings for the benchmark run that follows a job, or null. */
   mlflowForBenchmark?: (job: JobRow) => Promise<Record<string, unknown> | null>;
-  /** Benchmarks after a successful job unless the job turns them off (default true). */
-  benchmarksByDefault?: boolean;
+  /** Benchmarks after a successful job unless the job turns them off (default true); a function is read per new job (settings). */
+  benchmarksByDefault?: boolean | (() => boolean);
+  /** Environment from the settings (HF token, judge), read at each trainer start; `trainerEnv` wins. */
+  settingsEnv?: () => NodeJS.ProcessEnv;
 }
 
 interface Live {
@@ -70,6 +72,16 @@ export class JobService {
 
   constructor(private readonly o: JobServiceOptions) {
     this.store = o.store;
+  }
+
+  private benchmarksByDefault(): boolean {
+    const d = this.o.benchmarksByDefault;
+    return typeof d === 'function' ? d() : d !== false;
+  }
+
+  /** Everything a trainer or benchmark process gets on top of process.env. */
+  private childEnv(): NodeJS.ProcessEnv {
+    return { ...process.env, ...this.o.settingsEnv?.(), ...this.o.trainerEnv };
   }
 
   jobDir(id: string): string {
@@ -139,7 +151,7 @@ export class JobService {
       integrations: body.integrations ? JSON.stringify(body.integrations) : null,
       gpus,
       priority: body.hone?.priority ?? 0,
-      benchmarks: JSON.stringify(body.hone?.benchmarks ?? (this.o.benchmarksByDefault === false ? false : true)),
+      benchmarks: JSON.stringify(body.hone?.benchmarks ?? this.benchmarksByDefault()),
       assigned_gpus: null,
       pid: null,
       pid_started: null,
@@ -307,7 +319,13 @@ export class JobService {
       if (param === 'training_file') {
         const s = report.stats as unknown as Record<string, unknown>;
         this.store.addEvent(id, { message: `Validated training file: ${s.examples ?? s.n_examples ?? '?'} examples`, data: { stats: report.stats, warnings: report.warning_counts } });
-        for (const wmsg of Object.entries(report.warning_counts)) this.store.addEvent(id, { level: 'warn', message: `Dataset warning: ${wmsg[0]} (${wmsg[1]} examples)` });
+        // One event per category with the validator's own message (counts are occurrences, not examples).
+        for (const [category, n] of Object.entries(report.warning_counts)) {
+          const first = report.warnings.find((w) => w.category === category);
+          const where = first?.line ? `line ${first.line}: ` : '';
+          const more = n > 1 ? ` (and ${n - 1} more like it)` : '';
+          this.store.addEvent(id, { level: 'warn', message: `Dataset warning: ${first ? `${where}${first.message}` : category}${more}`, data: { category, count: n } });
+        }
       }
     }
     if (this.store.require(id).status !== 'validating_files') return; // cancelled meanwhile
@@ -388,8 +406,7 @@ export class JobService {
     }
     writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec, null, 2));
     const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      ...this.o.trainerEnv,
+      ...this.childEnv(),
       CUDA_VISIBLE_DEVICES: gpus.join(','),
       PYTHONUNBUFFERED: '1',
       HONE_JOB_ID: row.id,
@@ -574,7 +591,7 @@ export class JobService {
   /** Starts the benchmark step in the slot the job held. Returns false when there is none to run. */
   private async startBenchmark(id: string, l: Live, onDone?: (ok: boolean) => void): Promise<boolean> {
     const row = this.store.require(id);
-    const suites = resolveSuites(parseJson<unknown>(row.benchmarks, true), l.gpus.length === 0);
+    const suites = resolveSuites(parseJson<unknown>(row.benchmarks, true), l.gpus.length === 0, this.childEnv());
     if (!suites || (!suites.lm_eval && !suites.needle)) {
       this.store.update(id, { benchmark_status: 'skipped' });
       return false;
@@ -615,7 +632,7 @@ export class JobService {
       command: this.o.python,
       args: ['-m', 'hone_trainer.bench', '--spec', join(dir, 'spec.json')],
       cwd: this.jobDir(id),
-      env: { ...process.env, ...this.o.trainerEnv, CUDA_VISIBLE_DEVICES: l.gpus.join(','), PYTHONUNBUFFERED: '1', HONE_JOB_ID: id },
+      env: { ...this.childEnv(), CUDA_VISIBLE_DEVICES: l.gpus.join(','), PYTHONUNBUFFERED: '1', HONE_JOB_ID: id },
       consoleFile: this.consoleFile(id),
     });
     l.proc = proc;
@@ -659,7 +676,7 @@ export class JobService {
     }
     const gpus = body.gpus ?? (this.gpus.length > 0 ? 1 : 0);
     if (gpus > 0 && this.gpus.length === 0) throw badRequest(`This machine has no GPU; the benchmark asks for ${gpus}. Use gpus = 0.`, 'gpus');
-    const suites = resolveSuites(body.suites ?? true);
+    const suites = resolveSuites(body.suites ?? true, false, this.childEnv());
     if (!suites) throw badRequest('At least one suite (lm_eval, needle) must be on.', 'suites');
     const id = newId('bench-');
     this.store.insert({

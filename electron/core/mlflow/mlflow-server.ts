@@ -48,6 +48,12 @@ export class MlflowServer {
     return this.proc?.pid ?? null;
   }
 
+  /** The tracking URI now without starting anything: the remote one, or the local server's once started. */
+  currentUri(): string | null {
+    if (this.o.remoteUri) return this.o.remoteUri.replace(/\/$/, '');
+    return this.proc && this.proc.exitCode === null ? this.url : null;
+  }
+
   /** The tracking URI, starting (or restarting) the local server if needed. */
   async uri(): Promise<string> {
     if (this.o.remoteUri) return this.o.remoteUri.replace(/\/$/, '');

@@ -17,12 +17,13 @@ import { benchmarkRoutes } from './routes/benchmarks.js';
 import { exampleRoutes } from './routes/examples.js';
 import { validationRunRoutes } from './routes/validation-runs.js';
 import { sampleRoutes } from './routes/samples.js';
+import { settingsRoutes } from './routes/settings.js';
 import { tokenizerRoutes } from './routes/tokenizer.js';
 import { appUiRoutes } from './routes/app-ui.js';
 import type { App, CoreContext, RouteModule } from './types.js';
 
 /** Every resource's routes; add a module here to expose it. */
-const ROUTES: RouteModule[] = [healthRoutes, fileRoutes, uploadRoutes, validationRoutes, validationRunRoutes, exampleRoutes, jobRoutes, benchmarkRoutes, tokenizerRoutes, modelRoutes, sampleRoutes, systemRoutes, openapiRoutes];
+const ROUTES: RouteModule[] = [healthRoutes, fileRoutes, uploadRoutes, validationRoutes, validationRunRoutes, exampleRoutes, jobRoutes, benchmarkRoutes, tokenizerRoutes, modelRoutes, sampleRoutes, settingsRoutes, systemRoutes, openapiRoutes];
 
 export interface AppOptions {
   security: SecurityOptions;

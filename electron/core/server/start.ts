@@ -1,6 +1,7 @@
 import { createCore, type Core, type CoreOptions } from '../core.js';
 import { buildApp } from './app.js';
-import { resolveApiKey, type ResolvedKey } from '../auth/api-key.js';
+import { resolveApiKey, rotateApiKey, type ResolvedKey } from '../auth/api-key.js';
+import { isLoopbackHost } from './security.js';
 import type { ServerConfig } from '../config.js';
 import type { App } from './types.js';
 
@@ -20,15 +21,30 @@ export async function startServer(
 ): Promise<RunningServer> {
   const core = await createCore({ dataDir: cfg.dataDir, maxFileBytes: cfg.maxFileBytes, ...opts.core });
   const apiKey = cfg.noAuth ? null : resolveApiKey(cfg.apiKeyEnv, core.dirs.apiKeyFile);
-  const app = await buildApp(core, {
-    security: { bindHost: cfg.host, apiKey: apiKey?.key ?? null, allowedHosts: cfg.allowedHosts },
-    logger: opts.logger,
-  });
+  // The security hook reads `security.apiKey` on every request, so rotating the key is one assignment.
+  const security = { bindHost: cfg.host, apiKey: apiKey?.key ?? null, allowedHosts: cfg.allowedHosts };
+  core.apiKey = {
+    key: security.apiKey,
+    source: apiKey?.source ?? 'off',
+    rotate:
+      apiKey && apiKey.source !== 'env'
+        ? () => {
+            const key = rotateApiKey(core.dirs.apiKeyFile);
+            security.apiKey = key;
+            core.apiKey.key = key;
+            core.apiKey.source = 'file';
+            if (server.apiKey) server.apiKey = { key, source: 'file' };
+            return key;
+          }
+        : null,
+  };
+  const app = await buildApp(core, { security, logger: opts.logger });
   await app.listen({ host: cfg.host, port: cfg.port });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : cfg.port;
   const shownHost = cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host;
-  return {
+  core.server = { url: `http://${shownHost}:${port}`, host: cfg.host, port, team_mode: !isLoopbackHost(cfg.host) || cfg.allowedHosts.length > 0 };
+  const server: RunningServer = {
     app,
     core,
     url: `http://${shownHost}:${port}`,
@@ -39,4 +55,5 @@ export async function startServer(
       await core.close();
     },
   };
+  return server;
 }

@@ -9,6 +9,7 @@ import type { ModelCatalog } from '../models/catalog.js';
 import type { MlflowServer } from '../mlflow/mlflow-server.js';
 import type { ExampleIndexes } from '../examples/example-index.js';
 import type { ModelPreparer } from '../models/model-preparer.js';
+import type { SettingsStore } from '../settings/settings-store.js';
 
 /** Fastify with zod schemas as the type provider: handlers get typed params, query and body. */
 export type App = FastifyInstance<
@@ -34,6 +35,13 @@ export interface CoreContext {
   examples: ExampleIndexes;
   /** Built-in models prepared on demand (tokenizers for the editor and validation). */
   preparer: ModelPreparer;
+  settings: SettingsStore;
+  /** The trainer's Python. */
+  python: string;
+  /** Where the server listens (set by startServer after listen). */
+  server: { url: string; host: string; port: number; team_mode: boolean };
+  /** The API key in force; `rotate` is null when it cannot be rotated (HONE_API_KEY, auth off). */
+  apiKey: { key: string | null; source: 'env' | 'file' | 'generated' | 'off'; rotate: (() => string) | null };
 }
 
 /** A route module: registers the routes of one resource. */

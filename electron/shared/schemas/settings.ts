@@ -42,6 +42,8 @@ export const Settings = z
       api_key_source: SettingSource,
     }),
     benchmarks_by_default: sourced(z.boolean()),
+    /** A stored change (MLflow) that applies only after Hone restarts. */
+    restart_required: z.boolean().optional(),
   })
   .meta({ id: 'HoneSettings' });
 export type Settings = z.infer<typeof Settings>;
