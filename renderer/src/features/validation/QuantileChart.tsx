@@ -1,0 +1,81 @@
+/**
+ * A bar chart of a distribution's quantiles (min, p10, median, mean, p90, max) drawn with uPlot,
+ * loaded on first use. The report carries quantiles, not per-example counts, so this is not a
+ * histogram and the caption says so; the numbers are also in the table next to it (canvas is not
+ * readable by screen readers).
+ */
+import { useEffect, useRef } from 'react';
+import type uPlotType from 'uplot';
+import type { Distribution } from '@shared/schemas/validation.js';
+
+export const QUANTILE_KEYS = ['min', 'p10', 'median', 'mean', 'p90', 'max'] as const;
+const LABELS = ['min', 'p10', 'median', 'mean', 'p90', 'max'];
+
+let uplot: Promise<typeof uPlotType> | null = null;
+const loadUPlot = () =>
+  (uplot ??= Promise.all([import('uplot'), import('uplot/dist/uPlot.min.css')]).then(([m]) => m.default));
+
+const cssVar = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888888';
+/** Canvas has no color-mix(): turn a #rrggbb variable into rgba. */
+function withAlpha(hex: string, a: number): string {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
+  return m ? `rgba(${parseInt(m[1]!, 16)}, ${parseInt(m[2]!, 16)}, ${parseInt(m[3]!, 16)}, ${a})` : hex;
+}
+
+export function QuantileChart({ dist, title }: { dist: Distribution; title: string }) {
+  const host = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    let plot: uPlotType | null = null;
+    let cancelled = false;
+    const dark = window.matchMedia('(prefers-color-scheme: dark)');
+    const draw = async () => {
+      const UPlot = await loadUPlot();
+      if (cancelled || !host.current) return;
+      plot?.destroy();
+      const text = cssVar('--text-2');
+      const grid = cssVar('--border');
+      const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+      const xs = QUANTILE_KEYS.map((_, i) => i);
+      const ys = QUANTILE_KEYS.map((k) => dist[k]);
+      plot = new UPlot(
+        {
+          width: Math.max(240, host.current.clientWidth),
+          height: 180,
+          legend: { show: false },
+          cursor: { show: false },
+          scales: { x: { time: false, range: [-0.6, 5.6] }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+          axes: [
+            { ...axis, values: (_u, splits) => splits.map((s) => LABELS[s] ?? ''), splits: () => xs },
+            { ...axis, size: 56 },
+          ],
+          series: [
+            {},
+            {
+              label: title,
+              stroke: cssVar('--accent'),
+              fill: withAlpha(cssVar('--accent'), 0.45),
+              paths: UPlot.paths.bars!({ size: [0.6, 80] }),
+              points: { show: false },
+            },
+          ],
+        },
+        [xs, ys],
+        host.current,
+      );
+    };
+    void draw();
+    const redraw = () => void draw();
+    dark.addEventListener('change', redraw);
+    return () => {
+      cancelled = true;
+      dark.removeEventListener('change', redraw);
+      plot?.destroy();
+    };
+  }, [dist, title]);
+  return (
+    <figure className="quantile-chart">
+      <div ref={host} aria-hidden="true" />
+      <figcaption className="muted">{title}: quantiles across valid examples (not a histogram)</figcaption>
+    </figure>
+  );
+}
