@@ -51,6 +51,7 @@ export const WARNING_CATEGORIES = [
   'unknown_tool',
   'identical_preference_pair',
   'token_count_failed',
+  'json_array_container',
 ] as const;
 export const WarningCategory = z.enum(WARNING_CATEGORIES);
 export type WarningCategory = z.infer<typeof WarningCategory>;

@@ -29,7 +29,7 @@ describe('sample datasets', () => {
   it("the seed sample's weights: only the second assistant turn is trained", () => {
     const r = validateBytes(readFileSync(new URL('seed-sample.json', dir)));
     expect(r.stats.messages_per_example).toMatchObject({ min: 5, max: 5 });
-    expect(r.warnings.map((w) => w.category)).toEqual(['too_few_examples']);
+    expect(r.warnings.map((w) => w.category)).toEqual(['too_few_examples', 'json_array_container']);
     // Estimate: ~4 characters a token, plus the end-of-turn token; the weight-0 "Paris" is not counted.
     const reply = "Paris, as if everyone doesn't know that already.";
     expect(r.stats.trained_tokens_per_epoch).toBe(Math.ceil(reply.length / 4) + 1);

@@ -296,6 +296,14 @@ export class DatasetValidator {
         message: `the file has ${examples} examples; ${RECOMMENDED_MIN_EXAMPLES}–100 usually give clearly better results`,
       });
     }
+    // Accepted (the seed's own sample is an array), but OpenAI's fine-tuning API takes JSON Lines only.
+    if (this.container === 'json_array') {
+      this.warnings.add({
+        category: 'json_array_container',
+        ...fileWide,
+        message: 'the file is a JSON array; OpenAI fine-tuning requires JSON Lines (one example per line). Hone accepts it, and the dataset editor can save it as JSONL',
+      });
+    }
   }
 
   private report(): ValidationReport {

@@ -124,7 +124,7 @@ describe('validation API (auth on)', () => {
     expect(await settled(s, f.id)).toMatchObject({ status: 'processed' });
     const r = await valDataset(s, { file_id: f.id });
     expect(r).toMatchObject({ errors: ['No errors found'], container: 'json_array', format: 'chat' });
-    expect(r.warning_counts).toEqual({ too_few_examples: 1 });
+    expect(r.warning_counts).toEqual({ too_few_examples: 1, json_array_container: 1 });
     // What job creation asks for: the 10-example minimum becomes an error.
     const strict = await validationService(s.core).validate(f.id, { requireMinExamples: true, format: 'chat' });
     expect(strict).toMatchObject({ valid: false, errors: ['file: the file has 1 example; fine-tuning needs at least 10'] });
