@@ -5,6 +5,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import type { ExampleEdit } from '../../shared/schemas/datasets.js';
+import { applyWeightRuleToText, type WeightRule } from '../../shared/datasets/index.js';
 import { badRequest } from '../server/errors.js';
 import type { IndexHandle } from './example-index.js';
 
@@ -16,11 +17,13 @@ interface Plan {
   drop: Set<number>;
   /** Examples to insert after original index k (-1 = at the start), in request order. */
   insert: Map<number, string[]>;
+  /** A bulk weight rule applied to every example written (the editor's "whole file" action). */
+  weights?: WeightRule;
 }
 
 /** Checks the edits against an index of `total` examples; errors name the offending field. */
-export function planEdits(edits: ExampleEdit[], total: number): Plan {
-  const plan: Plan = { replace: new Map(), drop: new Set(), insert: new Map() };
+export function planEdits(edits: ExampleEdit[], total: number, weights?: WeightRule): Plan {
+  const plan: Plan = { replace: new Map(), drop: new Set(), insert: new Map(), weights };
   edits.forEach((e, i) => {
     if (e.op === 'insert') {
       if (e.after >= total) throw badRequest(`edits[${i}].after is ${e.after} but the file has ${total} examples.`, `edits[${i}].after`, 'index_out_of_range');
@@ -84,7 +87,10 @@ export async function* deriveContent(path: string, index: IndexHandle, plan: Pla
   const parts: Buffer[] = [];
   let size = 0;
   const NL = Buffer.from('\n');
-  const add = (b: Buffer) => {
+  const rule = plan.weights;
+  const add = (raw: Buffer) => {
+    // Only lines naming an assistant can change; the others keep their bytes without a parse.
+    const b = rule && raw.includes('"assistant"') ? Buffer.from(applyWeightRuleToText(raw.toString('utf8'), rule)) : raw;
     parts.push(b, NL);
     size += b.length + 1;
   };

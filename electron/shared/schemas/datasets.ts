@@ -66,6 +66,8 @@ export const DeriveFileBody = z
     /** Default: `<stem>.edited-<n>.jsonl`. */
     filename: z.string().min(1).max(255).optional(),
     edits: z.array(ExampleEdit).max(100_000),
+    /** A bulk weight rule applied to every chat example on save, after the edits (electron/shared/datasets applyWeightRule). */
+    weights: z.enum(['last_assistant_only', 'all_assistant']).optional(),
   })
   .meta({ id: 'DeriveFileRequest' });
 export type DeriveFileBody = z.infer<typeof DeriveFileBody>;

@@ -205,8 +205,12 @@ export class HfTokenCounter implements TokenCounter {
     return messages.map((m) => (Array.isArray(m.content) ? { ...m, content: contentText(m.content) } : m));
   }
 
-  /** Renders the conversation; with markers, also returns the generation spans' texts. */
-  render(messages: Message[], tools: Json[] | null, addGenerationPrompt: boolean): { text: string; spans: string[] | null } {
+  /** Renders the conversation; with markers, also returns the generation spans' texts and their [start, end) in `text`. */
+  render(
+    messages: Message[],
+    tools: Json[] | null,
+    addGenerationPrompt: boolean,
+  ): { text: string; spans: string[] | null; ranges: [number, number][] | null } {
     const items: Record<string, unknown> = {
       ...this.specials,
       messages: this.forTemplate(messages),
@@ -215,8 +219,9 @@ export class HfTokenCounter implements TokenCounter {
     if (tools && tools.length > 0) items.tools = tools;
     const { t, markers } = this.template(!!tools && tools.length > 0);
     const out = t.render(items);
-    if (!markers) return { text: out, spans: null };
+    if (!markers) return { text: out, spans: null, ranges: null };
     const spans: string[] = [];
+    const ranges: [number, number][] = [];
     let text = '';
     let pos = 0;
     for (;;) {
@@ -226,41 +231,65 @@ export class HfTokenCounter implements TokenCounter {
       if (b < 0) break;
       text += out.slice(pos, a);
       spans.push(out.slice(a + 1, b));
+      ranges.push([text.length, text.length + b - a - 1]);
       text += out.slice(a + 1, b);
       pos = b + 1;
     }
     text += out.slice(pos);
-    return { text, spans };
+    return { text, spans, ranges };
   }
 
   /** Trained tokens of a conversation whose assistant turns at `trained` indexes carry the loss. */
   private conversation(messages: Message[], tools: Json[] | null, trained: (m: Message, i: number) => boolean): TokenCounts {
-    const full = this.render(messages, tools, false);
-    const total = this.tokens(full.text);
-    const assistants = messages.map((m, i) => [m, i] as const).filter(([m]) => m.role === 'assistant');
-    // Sentinels inside the data itself would confuse the span search: use the prefix diff then.
-    const clean = full.spans !== null && full.spans.length === assistants.length && !messages.some(hasSentinel);
+    const { text, turns } = this.lossSpans(messages, tools, trained);
     let n = 0;
-    if (clean) {
-      assistants.forEach(([m, i], k) => {
-        if (trained(m, i)) n += this.tokens(full.spans![k]!);
-      });
-      return { total, trained: n };
+    for (const t of turns) {
+      if (t.range) n += t.markers ? this.tokens(text.slice(t.range[0], t.range[1])) : this.replySpanTokens(text.slice(t.range[0], t.range[1]));
+      else n += this.tokens(contentText(messages[t.message]!.content)) + 1;
     }
-    for (const [m, i] of assistants) if (trained(m, i)) n += this.prefixDiff(messages, i, tools, full.text);
-    return { total, trained: n };
+    return { total: this.tokens(text), trained: n };
   }
 
-  /** Tokens of the reply at messages[i] between the generation prompt and its end-of-turn token. */
-  private prefixDiff(messages: Message[], i: number, tools: Json[] | null, full: string): number {
+  /**
+   * Where the loss falls in the rendered conversation: per trained assistant turn, its span in
+   * `text` (the generation markers' span; else the reply between the generation prompt and the end
+   * of the next render, whose tokens count up to the end-of-turn token), or null when the template
+   * cannot render a prefix (counted by estimate). The label-mask preview shows exactly these spans.
+   */
+  lossSpans(
+    messages: Message[],
+    tools: Json[] | null,
+    trained: (m: Message, i: number) => boolean,
+  ): { text: string; turns: { message: number; markers: boolean; range: [number, number] | null }[] } {
+    const full = this.render(messages, tools, false);
+    const assistants = messages.map((m, i) => [m, i] as const).filter(([m]) => m.role === 'assistant');
+    // Sentinels inside the data itself would confuse the span search: use the prefix diff then.
+    const clean = full.ranges !== null && full.ranges.length === assistants.length && !messages.some(hasSentinel);
+    const turns: { message: number; markers: boolean; range: [number, number] | null }[] = [];
+    assistants.forEach(([m, i], k) => {
+      if (!trained(m, i)) return;
+      turns.push(clean ? { message: i, markers: true, range: full.ranges![k]! } : { message: i, markers: false, range: this.prefixRange(messages, i, tools, full.text) });
+    });
+    return { text: full.text, turns };
+  }
+
+  /** The reply at messages[i] in `full`: from the end of the generation prompt to the end of render(messages[:i+1]). */
+  private prefixRange(messages: Message[], i: number, tools: Json[] | null, full: string): [number, number] | null {
     try {
       const pre = i === 0 ? '' : this.render(messages.slice(0, i), tools, true).text;
       const upto = i === messages.length - 1 ? full : this.render(messages.slice(0, i + 1), tools, false).text;
-      if (upto.startsWith(pre) && full.startsWith(upto)) return this.replySpanTokens(upto.slice(pre.length));
+      if (upto.startsWith(pre) && full.startsWith(upto)) return [pre.length, upto.length];
     } catch {
       // Templates that cannot render a prefix fall through to the content estimate.
     }
-    return this.tokens(contentText(messages[i]!.content)) + 1;
+    return null;
+  }
+
+  /** Text of `reply` up to and including its end-of-turn token (what replySpanTokens counts). */
+  replyCut(reply: string): string {
+    const eos = this.specials.eos_token;
+    const i = eos === undefined ? -1 : reply.indexOf(eos);
+    return i >= 0 ? reply.slice(0, i + eos!.length) : reply;
   }
 
   count(ex: CheckedExample): TokenCounts {

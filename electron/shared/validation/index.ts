@@ -9,3 +9,5 @@ export { formatIssue } from './issues.js';
 export { autoEpochs } from './distribution.js';
 export { exactCodec } from './records.js';
 export type { TextCodec } from './records.js';
+export { labelMask } from './label-mask.js';
+export type { LabelMask, LabelSegment } from './label-mask.js';

@@ -74,7 +74,7 @@ export const exampleRoutes: RouteModule = (app, ctx) => {
       const original = ctx.files.require(fileId, 'file_id');
       const { path, index } = await openIndex(ctx, fileId);
       await index.finished();
-      const plan = planEdits(req.body.edits, index.count);
+      const plan = planEdits(req.body.edits, index.count, req.body.weights);
       const { stem } = derivedFilename(original.filename, []);
       const filename = req.body.filename
         ? sanitizeFilename(req.body.filename, 'filename')
