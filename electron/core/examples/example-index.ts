@@ -6,7 +6,7 @@
  * It is a cache: a missing, partial or stale index is rebuilt.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdirSync } from 'node:fs';
+import { createReadStream, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DatasetContainer } from '../../shared/schemas/validation.js';
@@ -221,6 +221,8 @@ export class ExampleIndexes {
 
   constructor(readonly dir: string) {
     mkdirSync(dir, { recursive: true });
+    // Half-built indexes of a previous run (crash, shutdown mid-build) are rebuilt on demand.
+    for (const name of readdirSync(dir)) if (name.includes('.idx.tmp-')) rmSync(join(dir, name), { force: true });
   }
 
   pathOf(fileId: string): string {
