@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
+import { MAX_PART_BYTES } from '../../electron/shared/constants';
 import { test, expect, openApp, look, api, uploadFile } from './fixtures';
 
 const RUN = Date.now().toString(36);
@@ -40,6 +41,9 @@ async function findFile(name: string): Promise<{ id: string; bytes: number; chec
   const list = (await res.json()) as { data: { id: string; filename: string; bytes: number; checksum: string; status: string }[] };
   return list.data.find((f) => f.filename === name);
 }
+
+// The shared fixture collects console errors; here they fail the test (expected ones are removed by the test).
+test.afterEach(({ consoleErrors }) => expect(consoleErrors).toEqual([]));
 
 const item = (page: Page, name: string) => page.locator(`[data-testid="upload-item"][data-name="${name}"]`);
 const fileInput = (page: Page) => page.getByLabel('Files to upload').first();
@@ -135,6 +139,57 @@ test.describe('files', () => {
     await expect(it).toHaveAttribute('data-state', 'cancelled');
     await expect(it).toContainText('nothing was kept');
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    expect(await findFile(name)).toBeUndefined();
+  });
+
+  test('the server’s message is shown for a refused upload', async ({ page, consoleErrors }) => {
+    await openApp(page, '/files');
+    const name = `empty-${RUN}.jsonl`;
+    await fileInput(page).setInputFiles({ name, mimeType: 'application/jsonl', buffer: Buffer.alloc(0) });
+    const it = item(page, name);
+    await expect(it).toHaveAttribute('data-state', 'error');
+    await expect(it.getByRole('alert')).toContainText('The file is empty.');
+    await expect(it.getByRole('alert')).toContainText('empty_file');
+    // Chromium logs the 400 as a failed resource load: that one is expected.
+    consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !e.includes('status of 400')));
+  });
+
+  test('a part that fails is retried and the file still arrives whole', async ({ page, consoleErrors }) => {
+    test.setTimeout(180_000);
+    await openApp(page, '/files');
+    const name = `retry-${RUN}.jsonl`;
+    const path = join(tmp, name);
+    linkSync(big, path);
+    let attempts = 0;
+    await page.route('**/v1/uploads/*/parts', async (route) => {
+      if (++attempts === 2) return route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { message: 'injected failure', type: 'server_error', param: null, code: null } }) });
+      return route.continue();
+    });
+    await fileInput(page).setInputFiles(path);
+    const it = item(page, name);
+    await expect(it).toHaveAttribute('data-state', 'done', { timeout: 150_000 });
+    // Chromium logs the injected 503 as a failed resource load: that one is expected.
+    consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !e.includes('status of 503')));
+    expect(attempts).toBe(Math.ceil(BIG_BYTES / MAX_PART_BYTES) + 1); // 3 parts + 1 retry
+    expect((await findFile(name))?.bytes).toBe(BIG_BYTES);
+    await expect(it.getByTestId('upload-checksum')).toHaveText(await md5Of(big));
+  });
+
+  test('closing the tab mid-upload cancels the pending upload and leaves no file', async ({ page }) => {
+    test.setTimeout(120_000);
+    await openApp(page, '/files');
+    const name = `closed-${RUN}.jsonl`;
+    const path = join(tmp, name);
+    linkSync(big, path);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 4 * 1024 * 1024 });
+    const created = page.waitForResponse((r) => r.url().endsWith('/v1/uploads') && r.request().method() === 'POST');
+    await fileInput(page).setInputFiles(path);
+    const uploadId = ((await (await created).json()) as { id: string }).id;
+    await expect(item(page, name).getByRole('progressbar')).toHaveAttribute('aria-valuenow', /^[1-9]/, { timeout: 60_000 });
+    await page.close({ runBeforeUnload: true });
+    await expect.poll(async () => ((await (await api(`/v1/uploads/${uploadId}`)).json()) as { status: string }).status, { timeout: 15_000 }).toBe('cancelled');
     expect(await findFile(name)).toBeUndefined();
   });
 

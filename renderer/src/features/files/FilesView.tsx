@@ -188,7 +188,7 @@ function EmptyFiles({ onFiles }: { onFiles: (files: File[]) => void }) {
         }
       >
         <p>Upload a JSONL dataset, or start from the sample.</p>
-        {sample && <p className="muted">{sample.description} · {sample.examples} examples</p>}
+        {sample && <p className="muted">The sample: {sample.description}.</p>}
       </EmptyState>
       {samples.error && <ErrorNotice error={samples.error} title="The samples could not be listed" onRetry={() => void samples.refetch()} />}
       {imp.error && <ErrorNotice error={imp.error} title="The sample could not be imported" />}
