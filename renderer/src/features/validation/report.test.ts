@@ -29,11 +29,13 @@ describe('validation report helpers', () => {
     expect(autoEpochs(1)).toBe(25);
     expect(autoEpochs(10)).toBe(10);
     expect(autoEpochs(34)).toBe(3);
-    expect(autoEpochs(33)).toBe(4);
+    expect(autoEpochs(12)).toBe(8);
+    expect(autoEpochs(33)).toBe(3);
     expect(autoEpochs(8333)).toBe(3);
     expect(autoEpochs(8334)).toBe(2);
     expect(autoEpochs(30_000)).toBe(1);
-    expect(explainAutoEpochs(10, 10)).toContain('10 examples × 3 = 30 is under 100, so 10 epochs (10 × 10 = 100)');
+    expect(explainAutoEpochs(12, 8)).toContain('12 examples × 3 = 36 is under 100, so 100 ÷ 12 rounded down = 8 epochs (12 × 8 = 96)');
+    expect(explainAutoEpochs(2, 25)).toContain('100 ÷ 2 rounded down, capped at 25 = 25 epochs');
     expect(explainAutoEpochs(50, 3)).toContain('inside the range, so 3 epochs');
   });
 

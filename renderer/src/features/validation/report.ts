@@ -89,11 +89,11 @@ export function countingMethod(tc: ValidationStats['token_counting']): string {
 
 export const AUTO_EPOCHS = { target: 3, minExamples: 100, maxExamples: 25_000, minEpochs: 1, maxEpochs: 25 } as const;
 
-/** OpenAI's `n_epochs: "auto"`: 3, raised or lowered so examples × epochs lands in [100, 25000]. */
+/** OpenAI's `n_epochs: "auto"` (the cookbook's rule, integer division): 3, raised or lowered toward [100, 25000]. */
 export function autoEpochs(examples: number): number | null {
   if (examples <= 0) return null;
   const { target, minExamples, maxExamples, minEpochs, maxEpochs } = AUTO_EPOCHS;
-  if (examples * target < minExamples) return Math.min(maxEpochs, Math.ceil(minExamples / examples));
+  if (examples * target < minExamples) return Math.min(maxEpochs, Math.floor(minExamples / examples));
   if (examples * target > maxExamples) return Math.max(minEpochs, Math.floor(maxExamples / examples));
   return target;
 }
@@ -106,8 +106,9 @@ export function explainAutoEpochs(examples: number, epochs: number | null): stri
   const total = (examples * epochs).toLocaleString('en-US');
   const three = (examples * 3).toLocaleString('en-US');
   if (epochs === 3) return `${rule} ${n} examples × 3 = ${three}, inside the range, so 3 epochs.`;
-  if (examples * 3 < 100) return `${rule} ${n} examples × 3 = ${three} is under 100, so ${plural(epochs, 'epoch')} (${n} × ${epochs} = ${total}).`;
-  return `${rule} ${n} examples × 3 = ${three} is over 25,000, so ${plural(epochs, 'epoch')} (${n} × ${epochs} = ${total}).`;
+  const capped = epochs === 25 || epochs === 1 ? `, capped at ${epochs}` : '';
+  if (examples * 3 < 100) return `${rule} ${n} examples × 3 = ${three} is under 100, so 100 ÷ ${n} rounded down${capped} = ${plural(epochs, 'epoch')} (${n} × ${epochs} = ${total}).`;
+  return `${rule} ${n} examples × 3 = ${three} is over 25,000, so 25,000 ÷ ${n} rounded down${capped} = ${plural(epochs, 'epoch')} (${n} × ${epochs} = ${total}).`;
 }
 
 /** The editor route for an issue's example (1-based), or null for file-wide issues. */
