@@ -35,7 +35,7 @@ export function SignIn({ expired }: { expired?: boolean }) {
 
   return (
     <main className="signin">
-      <form className="card" onSubmit={submit} noValidate>
+      <form className="card" onSubmit={(e) => void submit(e)} noValidate>
         <div className="brand" style={{ padding: 0, marginBottom: 12 }}>
           <img src="./icon.svg" alt="" width={28} height={28} />
           <h1>Sign in to Hone</h1>
