@@ -85,6 +85,16 @@ describe('GET /v1/files/{id}/examples', () => {
     expect(p.read_only_reason).toMatch(/line 1: .*invalid JSON/);
     const scalars = await upload('[1, 2, 3]', 'nums.json');
     expect((await full(scalars)).read_only_reason).toMatch(/JSON object/);
+    // Broken part-way: the first examples are shown, but saving would lose the rest.
+    const broken = await upload(`[${chat('a')}, ${chat('b')} oops ${chat('c')}]`, 'broken.json');
+    const bp = await full(broken);
+    expect(bp.total).toBe(2);
+    expect(bp.read_only_reason).toMatch(/invalid JSON/);
+    expect(await errorOf(await derive(broken, { edits: [] }))).toMatchObject({ status: 400, error: { code: 'invalid_file' } });
+    const truncated = await upload(`[${chat('a')}, {"messages": [`, 'cut.json');
+    expect((await full(truncated)).read_only_reason).toMatch(/invalid JSON|truncated/);
+    const empty = await upload('[]', 'empty.json');
+    expect(await full(empty)).toMatchObject({ total: 0, read_only_reason: null });
     const e404 = await errorOf(await s.api('/v1/files/nope/examples'));
     expect(e404).toMatchObject({ status: 404, error: { param: 'file_id' } });
     const e400 = await errorOf(await s.api(`/v1/files/${id}/examples?limit=0`));

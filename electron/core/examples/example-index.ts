@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { DatasetContainer } from '../../shared/schemas/validation.js';
 import { detectContainer, JsonArrayScanner, JsonlScanner, type ExampleScanner, type ExampleSpan } from './example-scan.js';
 
-const MAGIC = 0x31584449; // "IDX1"
+const MAGIC = 0x32584449; // "IDX2"
 const HEADER = 32;
 const REC = 16;
 const CHUNK = 1 << 20;
@@ -24,6 +24,8 @@ export interface IndexHandle {
   readonly count: number;
   readonly indexedBytes: number;
   readonly done: boolean;
+  /** Once done: false when a JSON array is malformed part-way (examples after the fault are not indexed). */
+  readonly clean: boolean;
   /** Records [from, from+n) that are already indexed: one positioned read. */
   read(from: number, n: number): Promise<ExampleSpan[]>;
   /** Resolves once `n` examples are indexed, the build is done, or `ms` passed. */
@@ -37,6 +39,7 @@ class Build implements IndexHandle {
   count = 0;
   indexedBytes = 0;
   done = false;
+  clean = true;
   private waiters: (() => void)[] = [];
   readonly promise: Promise<void>;
   private aborted = false;
@@ -132,11 +135,12 @@ class Build implements IndexHandle {
         this.wake();
       }
       scanner?.end(base);
+      this.clean = scanner?.clean ?? true;
       if (inBatch > 0) {
         await fh.write(batch, 0, inBatch * REC, pos);
         this.count += inBatch;
       }
-      await fh.write(header(this.fileBytes, this.count, this.container), 0, HEADER, 0);
+      await fh.write(header(this.fileBytes, this.count, this.container, this.clean), 0, HEADER, 0);
       await fh.close();
       await rename(this.tmp, this.final);
       this.indexedBytes = this.fileBytes;
@@ -156,6 +160,7 @@ class Ready implements IndexHandle {
     readonly container: DatasetContainer,
     readonly count: number,
     readonly indexedBytes: number,
+    readonly clean: boolean,
   ) {}
   read(from: number, n: number): Promise<ExampleSpan[]> {
     n = Math.max(0, Math.min(n, this.count - from));
@@ -169,10 +174,11 @@ class Ready implements IndexHandle {
   }
 }
 
-function header(fileBytes: number, count: number, container: DatasetContainer): Buffer {
+function header(fileBytes: number, count: number, container: DatasetContainer, clean: boolean): Buffer {
   const h = Buffer.alloc(HEADER);
   h.writeUInt32LE(MAGIC, 0);
   h.writeUInt8(container === 'jsonl' ? 1 : 2, 4);
+  h.writeUInt8(clean ? 1 : 0, 5);
   h.writeDoubleLE(fileBytes, 8);
   h.writeDoubleLE(count, 16);
   return h;
@@ -204,7 +210,7 @@ async function openReady(path: string, fileBytes: number): Promise<Ready | null>
       const kind = h.readUInt8(4);
       const count = h.readDoubleLE(16);
       if (h.readUInt32LE(0) !== MAGIC || h.readDoubleLE(8) !== fileBytes || size !== HEADER + count * REC || (kind !== 1 && kind !== 2)) return null;
-      return new Ready(path, kind === 1 ? 'jsonl' : 'json_array', count, fileBytes);
+      return new Ready(path, kind === 1 ? 'jsonl' : 'json_array', count, fileBytes, h.readUInt8(5) === 1);
     } finally {
       await fh.close();
     }
@@ -273,7 +279,7 @@ export class ExampleIndexes {
       async () => {
         if (this.builds.get(fileId) !== build) return;
         this.builds.delete(fileId);
-        this.ready.set(fileId, new Ready(path, build.container, build.count, fileBytes));
+        this.ready.set(fileId, new Ready(path, build.container, build.count, fileBytes, build.clean));
       },
       () => {
         if (this.builds.get(fileId) === build) this.builds.delete(fileId);

@@ -109,7 +109,8 @@ export async function readOnlyReason(path: string, fileBytes: number, index: Ind
   if (s.kind === 'bad_encoding') return fromReport(null, null) ?? s.message;
   await index.waitFor(1, BUILD_WAIT_MS);
   if (index.done && index.count === 0) {
-    return fromReport(null, null) ?? (index.container === 'json_array' ? 'invalid JSON: the JSON array has no examples that can be read' : null);
+    // "[]" or a blank file is an empty dataset to add to; a broken array is not.
+    return index.clean ? null : (fromReport(null, null) ?? 'invalid JSON: the JSON array has no examples that can be read');
   }
   // The first example decides: a bad line further on is something to fix in the editor.
   const [first] = await index.read(0, 1);

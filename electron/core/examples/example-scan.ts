@@ -22,10 +22,13 @@ export interface ExampleScanner {
   /** `chunk` starts at file byte `base`. */
   push(chunk: Uint8Array, base: number): void;
   end(fileBytes: number): void;
+  /** After `end`: every byte of the file belongs to an indexed example or to the container. */
+  readonly clean: boolean;
 }
 
 /** JSONL: every line with a non-whitespace byte is an example; CR before LF is not part of it. */
 export class JsonlScanner implements ExampleScanner {
+  readonly clean = true; // every line is an example or blank
   private lineStart: number;
   private line = 1;
   private nonBlank = false; // the pending line (started in an earlier chunk) has content
@@ -73,7 +76,7 @@ export class JsonlScanner implements ExampleScanner {
   }
 }
 
-type State = 'start' | 'before' | 'value' | 'after' | 'done';
+type State = 'start' | 'before' | 'value' | 'after' | 'closed' | 'done';
 
 /** A top-level JSON array: one span per element, from its first to its last byte. Stops at the first structural error. */
 export class JsonArrayScanner implements ExampleScanner {
@@ -83,8 +86,9 @@ export class JsonArrayScanner implements ExampleScanner {
   private escape = false;
   private scalar = false;
   private start = 0;
-  private startLine = 1;
+  private startLine = 0; // 0 until the first element
   private line = 1;
+  clean = false;
 
   constructor(
     private readonly sink: SpanSink,
@@ -105,6 +109,10 @@ export class JsonArrayScanner implements ExampleScanner {
           continue;
         case 'before':
           if (isWs(b)) continue;
+          if (b === 0x5d && this.startLine === 0) {
+            this.state = 'closed'; // "[]"
+            continue;
+          }
           if (b === 0x5d || b === 0x2c) return void (this.state = 'done');
           this.state = 'value';
           this.start = base + i;
@@ -141,14 +149,20 @@ export class JsonArrayScanner implements ExampleScanner {
         case 'after':
           if (isWs(b)) continue;
           if (b === 0x2c) this.state = 'before';
-          else this.state = 'done'; // "]" or garbage: nothing more to index
+          else if (b === 0x5d) this.state = 'closed';
+          else return void (this.state = 'done'); // garbage: nothing more to index
+          continue;
+        case 'closed':
+          if (!isWs(b)) return void (this.state = 'done'); // content after the array
           continue;
       }
     }
   }
 
   end(): void {
-    this.state = 'done'; // an unterminated last element is not an example we can show
+    // An unterminated last element is not an example we can show, and the file is not clean.
+    this.clean = this.state === 'closed';
+    this.state = 'done';
   }
 
   private finish(end: number): void {

@@ -12,6 +12,7 @@ import type { IndexHandle } from '../../examples/example-index.js';
 import { writeTempFile } from '../../storage/atomic-file.js';
 import { sanitizeFilename } from '../../files/filename.js';
 import { validationService } from './validation.js';
+import { badRequest } from '../errors.js';
 import type { CoreContext, RouteModule } from '../types.js';
 
 const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 404: ApiErrorBody, 413: ApiErrorBody };
@@ -51,7 +52,14 @@ export const exampleRoutes: RouteModule = (app, ctx) => {
         readOnly.set(fileId, reason);
         reason.catch(() => readOnly.delete(fileId));
       }
-      return examplePage({ fileId, path, fileBytes: bytes, index, query: req.query, readOnlyReason: await reason });
+      let ro = await reason;
+      if (ro === null && index.done && !index.clean) {
+        // A JSON array broken part-way: saving would drop what follows the fault.
+        const report = await validationService(ctx).latest(fileId);
+        const issue = report?.error_details.find((e) => e.category === 'invalid_json' && e.example === null);
+        ro = issue ? `${issue.line !== null ? `line ${issue.line}: ` : ''}${issue.message}` : `invalid JSON: the JSON array is malformed after example ${index.count}`;
+      }
+      return examplePage({ fileId, path, fileBytes: bytes, index, query: req.query, readOnlyReason: ro });
     },
   );
 
@@ -74,6 +82,9 @@ export const exampleRoutes: RouteModule = (app, ctx) => {
       const original = ctx.files.require(fileId, 'file_id');
       const { path, index } = await openIndex(ctx, fileId);
       await index.finished();
+      if (!index.clean) {
+        throw badRequest(`The JSON array is malformed after example ${index.count}; saving it would drop the rest of the file. Fix the file and upload it again.`, 'file_id', 'invalid_file');
+      }
       const plan = planEdits(req.body.edits, index.count, req.body.weights);
       const { stem } = derivedFilename(original.filename, []);
       const filename = req.body.filename
