@@ -110,6 +110,15 @@ describe('API key rotation with a stored key', () => {
     const file = (await (await call(rotated.key, '/v1/files', { method: 'POST', body: form })).json()) as { id: string };
     const job = (await (await call(rotated.key, '/v1/fine_tuning/jobs', { method: 'POST', headers: json, body: JSON.stringify({ training_file: file.id, model: 'hone-tiny-llama' }) })).json()) as { id: string; hone: { benchmarks: unknown } };
     expect(job.hone.benchmarks).toBe(false);
+    // The dataset warning is the validator's own sentence, not "few_examples (1 examples)".
+    let messages: string[] = [];
+    for (let i = 0; i < 200 && !messages.some((m) => m.startsWith('Dataset warning')); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      const ev = (await (await call(rotated.key, `/v1/fine_tuning/jobs/${job.id}/events?limit=100`)).json()) as { data: { message: string }[] };
+      messages = ev.data.map((e) => e.message);
+    }
     await call(rotated.key, `/v1/fine_tuning/jobs/${job.id}/cancel`, { method: 'POST' });
+    expect(messages).toContain('Dataset warning: the file has 12 examples; 50–100 usually give clearly better results');
+    expect(messages.join('\n')).not.toMatch(/few_examples \(/);
   });
 });
