@@ -6,7 +6,7 @@ import { keyFromHeaders, keyMatches } from '../auth/api-key.js';
 export interface SecurityOptions {
   /** The address the server is bound to. */
   bindHost: string;
-  /** null = authentication disabled (only allowed on a loopback bind). */
+  /** null = authentication disabled (only allowed on a loopback bind). Read on every request: key rotation (start.ts) assigns it. */
   apiKey: string | null;
   /** Extra Host names to accept (e.g. the workstation's DNS name when serving a team). */
   allowedHosts?: string[];
