@@ -69,12 +69,26 @@ export interface PageInput {
   readOnlyReason: string | null;
 }
 
+/** Text one page may carry: a page of huge examples comes back shorter (has_more stays true). */
+const PAGE_BUDGET = 64 << 20;
+/** "Show all" (max_bytes 0) still stops here: the validator refuses longer examples anyway. */
+const SHOW_ALL_MAX = 64 << 20;
+
 export async function examplePage(p: PageInput): Promise<ExamplePage> {
-  const { offset, limit, max_bytes } = p.query;
+  const { offset, limit } = p.query;
+  const max_bytes = p.query.max_bytes === 0 ? SHOW_ALL_MAX : p.query.max_bytes;
   await p.index.waitFor(offset + limit + 1, BUILD_WAIT_MS);
   const done = p.index.done;
   const count = p.index.count;
   const spans = await p.index.read(offset, limit);
+  let budget = PAGE_BUDGET;
+  for (let i = 0; i < spans.length; i++) {
+    budget -= Math.min(spans[i]!.length, max_bytes);
+    if (budget < 0 && i > 0) {
+      spans.length = i;
+      break;
+    }
+  }
   const bytes = await readExamples(p.path, spans, max_bytes);
   return {
     object: 'list',
