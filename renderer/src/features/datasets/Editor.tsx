@@ -558,6 +558,7 @@ export function Editor({ fileId }: { fileId: string | null }) {
         </aside>
       </div>
 
+      {saveOpen && (
       <ConfirmDialog
         open={saveOpen}
         title={fileId ? 'Save as a new file' : 'Save the new dataset'}
@@ -591,9 +592,12 @@ export function Editor({ fileId }: { fileId: string | null }) {
         </ul>
         {saveError && !errorFor(saveError, 'filename') && <ErrorNotice error={saveError} />}
       </ConfirmDialog>
+      )}
 
+      {/* Mounted only while shown: ConfirmDialogs share one title id. */}
+      {blocker.state === 'blocked' && (
       <ConfirmDialog
-        open={blocker.state === 'blocked'}
+        open
         title="Leave without saving?"
         confirmLabel="Leave and discard edits"
         danger
@@ -602,6 +606,7 @@ export function Editor({ fileId }: { fileId: string | null }) {
       >
         <p>Your edits to this dataset are not saved. Save them as a new file first, or leave and lose them.</p>
       </ConfirmDialog>
+      )}
     </div>
   );
 }

@@ -67,10 +67,9 @@ export function ExampleList(props: {
     <div
       ref={parent}
       className="example-list"
-      role="listbox"
+      role="list"
       aria-label="Examples"
       tabIndex={0}
-      aria-activedescendant={props.selected ? `row-${props.selected.replace(':', '-')}` : undefined}
       onKeyDown={(e) => {
         if (e.target !== e.currentTarget) return;
         if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
@@ -86,8 +85,7 @@ export function ExampleList(props: {
             <div
               key={r.key}
               id={`row-${r.key.replace(':', '-')}`}
-              role="option"
-              aria-selected={sel}
+              role="listitem"
               className={`example-row${sel ? ' selected' : ''}${r.deleted ? ' deleted' : ''}`}
               style={{ position: 'absolute', top: 0, left: 0, right: 0, height: it.size, transform: `translateY(${it.start}px)` }}
               onClick={() => props.onSelect(r.key)}
@@ -101,7 +99,7 @@ export function ExampleList(props: {
               />
               <div className="example-row-main">
                 <div className="example-row-top">
-                  <button type="button" className="linklike" onClick={() => props.onSelect(r.key)}>
+                  <button type="button" className="linklike" aria-current={sel || undefined} aria-label={`Open example ${r.label}`} onClick={(e) => (e.stopPropagation(), props.onSelect(r.key))}>
                     {r.label}
                   </button>
                   {r.line !== null && <span className="muted">line {r.line}</span>}

@@ -38,13 +38,27 @@ export default function RawJson({ text, readOnly, onChange }: { text: string; re
   useEffect(() => {
     let cancelled = false;
     void (async () => {
-      const [{ basicSetup, EditorView: EV }, { json }, { EditorState }] = await Promise.all([import('codemirror'), import('@codemirror/lang-json'), import('@codemirror/state')]);
+      const [{ basicSetup, EditorView: EV }, { json }, { EditorState }, { HighlightStyle, syntaxHighlighting }, { tags }] = await Promise.all([
+        import('codemirror'),
+        import('@codemirror/lang-json'),
+        import('@codemirror/state'),
+        import('@codemirror/language'),
+        import('@lezer/highlight'),
+      ]);
+      // The theme's own colours (AA in light and dark) instead of CodeMirror's light-only defaults.
+      const highlight = HighlightStyle.define([
+        { tag: tags.propertyName, color: 'var(--text)', fontWeight: '600' },
+        { tag: tags.string, color: 'var(--ok)' },
+        { tag: [tags.number, tags.bool, tags.null], color: 'var(--accent)' },
+        { tag: tags.invalid, color: 'var(--danger)' },
+      ]);
       if (cancelled || !host.current) return;
       view.current = new EV({
         parent: host.current,
         state: EditorState.create({
           doc: pretty(latest.current.text),
           extensions: [
+            syntaxHighlighting(highlight),
             basicSetup,
             json(),
             EV.lineWrapping,
