@@ -30,6 +30,9 @@ test.describe('validation view', () => {
     await expect(page.getByText('Tokens per example: quantiles across valid examples (not a histogram)', { exact: true })).toBeVisible();
     await expect(page.getByRole('link', { name: 'Open in editor' })).toHaveAttribute('href', `#/files/${f.id}/edit`);
     await look(page, 'validation-clean');
+    // The charts sit below the fold of the scrolling main area: capture them on their own.
+    await page.locator('.chart-grid').scrollIntoViewIfNeeded();
+    await page.locator('.chart-grid').screenshot({ path: 'test-results/screenshots/validation-charts.png' });
   });
 
   test('a broken file: errors grouped by category, each linking into the editor at its example', async ({ page }) => {

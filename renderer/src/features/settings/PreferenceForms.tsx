@@ -47,7 +47,7 @@ function Section({ id, title, intro, onSubmit, children, saving, canSave, error,
         <OtherError error={error} fields={fields} />
         <div className="row">
           <button type="submit" className="primary" disabled={saving || !canSave}>
-            {saving ? 'Saving…' : `Save ${title.toLowerCase()}`}
+            {saving ? 'Saving…' : `Save ${title}`}
           </button>
         </div>
       </form>

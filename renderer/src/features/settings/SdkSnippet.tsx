@@ -5,7 +5,7 @@ import { copyText } from './use-settings';
 export function SdkSnippet({ url }: { url: string }) {
   const code = sdkSnippet(url);
   return (
-    <section className="card" aria-labelledby="sdk-h">
+    <section className="card sdk-card" aria-labelledby="sdk-h">
       <div className="row">
         <h2 id="sdk-h">Use Hone from Python</h2>
         <button type="button" className="small" style={{ marginLeft: 'auto' }} onClick={() => void copyText(code, 'Snippet')}>

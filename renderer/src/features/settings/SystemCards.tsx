@@ -30,7 +30,12 @@ export function SystemCards({ s }: { s: Settings }) {
             {s.data_dir.free_bytes === null ? 'unknown (the filesystem does not say)' : `${formatBytes(s.data_dir.free_bytes)} free of ${formatBytes(s.data_dir.total_bytes)} (${s.data_dir.free_bytes.toLocaleString('en-US')} bytes)`}
           </dd>
         </dl>
-        {used !== null && <ProgressBar value={used} label="Disk space used" />}
+        {used !== null && (
+          <>
+            <ProgressBar value={used} label="Disk space used" />
+            <div className="muted">{Math.round(used * 100)}% of the disk used</div>
+          </>
+        )}
       </section>
       <section className="card" aria-labelledby="py-h">
         <h2 id="py-h">Python environment</h2>

@@ -39,10 +39,9 @@ export function ValidationView() {
     queryFn: ({ signal }) => api.get(`/v1/files/${encodeURIComponent(fileId)}/validation`, ValDatasetResponse, { signal }),
   });
 
-  const [model, setModel] = useState('');
-  useEffect(() => {
-    if (run.data?.model) setModel(run.data.model);
-  }, [run.data?.model]);
+  // Until the user picks, the followed run's model (after a reload) is the choice.
+  const [picked, setModel] = useState<string | null>(null);
+  const model = picked ?? run.data?.model ?? '';
   // A finished run is now the file's latest report.
   const finished = run.data?.status === 'succeeded';
   useEffect(() => {
