@@ -135,6 +135,13 @@ test.describe('files', () => {
     await expect(it.getByRole('progressbar')).toHaveAttribute('aria-valuenow', /^[1-9]/, { timeout: 60_000 });
     await expect(it).toContainText(/\/s · /);
     await look(page, 'files-upload-in-progress');
+    // The queue outlives the view: away and back, the same upload is still going.
+    const before = Number(await it.getByRole('progressbar').getAttribute('aria-valuenow'));
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Overview/ }).click();
+    await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Files/ }).click();
+    await expect(it).toHaveAttribute('data-state', 'uploading');
+    expect(Number(await it.getByRole('progressbar').getAttribute('aria-valuenow'))).toBeGreaterThanOrEqual(before);
     await it.getByRole('button', { name: `Cancel upload of ${name}` }).click();
     await expect(it).toHaveAttribute('data-state', 'cancelled');
     await expect(it).toContainText('nothing was kept');
