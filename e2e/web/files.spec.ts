@@ -36,9 +36,9 @@ async function md5Of(path: string): Promise<string> {
   return h.digest('hex');
 }
 
-async function findFile(name: string): Promise<{ id: string; bytes: number; checksum: string; status: string } | undefined> {
+async function findFile(name: string): Promise<{ id: string; bytes: number; checksum: string; status: string; status_details: string | null } | undefined> {
   const res = await api(`/v1/files?q=${encodeURIComponent(name)}&limit=10`);
-  const list = (await res.json()) as { data: { id: string; filename: string; bytes: number; checksum: string; status: string }[] };
+  const list = (await res.json()) as { data: { id: string; filename: string; bytes: number; checksum: string; status: string; status_details: string | null }[] };
   return list.data.find((f) => f.filename === name);
 }
 
@@ -75,6 +75,18 @@ test.describe('files', () => {
     const f = await findFile('seed-sample.json');
     expect(f?.checksum).toBe(md5);
     expect(f?.status).not.toBe('uploaded');
+  });
+
+  test('a broken dataset settles as error with the validator’s reason in its row', async ({ page }) => {
+    const name = `broken-${RUN}.jsonl`;
+    await uploadFile(name, `${LINE}{"messages": not json\n`);
+    await openApp(page, '/files');
+    await page.getByLabel('Search').fill(name);
+    const row = page.getByTestId('file-row').filter({ hasText: name });
+    await expect(row.getByTestId('file-status')).toHaveText('error');
+    const f = await findFile(name);
+    expect(f?.status_details).toBeTruthy();
+    await expect(row).toContainText(f!.status_details!.slice(0, 40));
   });
 
   test('several dropped files upload at once', async ({ page }) => {
