@@ -2,7 +2,7 @@
 import { Link } from 'react-router';
 import type { Distribution, ValDatasetResponse, ValidationIssue } from '@shared/schemas/validation.js';
 import { formatBytes, formatDate, formatInt } from '@/lib/format';
-import { countingMethod, editorLink, explainAutoEpochs, groupIssues, verdict, type IssueGroup } from './report';
+import { countingMethod, editorLink, explainAutoEpochs, groupIssues, plural, verdict, type IssueGroup } from './report';
 import { QUANTILE_KEYS, QuantileChart } from './QuantileChart';
 
 export function ReportView({ report, fileId }: { report: ValDatasetResponse; fileId: string }) {
@@ -15,7 +15,7 @@ export function ReportView({ report, fileId }: { report: ValDatasetResponse; fil
         <div>
           <h2 id="verdict">{verdict(report.error_counts, s)}</h2>
           <div>
-            {formatInt(s.examples)} examples read, {formatInt(s.valid_examples)} valid · {report.format ?? 'unknown'} format ({report.format_source}),{' '}
+            {plural(s.examples, 'example')} read, {formatInt(s.valid_examples)} valid · {report.format ?? 'unknown'} format ({report.format_source}),{' '}
             {report.container === 'json_array' ? 'JSON array' : report.container === 'jsonl' ? 'JSONL' : 'unknown layout'} · {formatBytes(report.bytes)} · validated{' '}
             {formatDate(report.validated_at)}
           </div>
@@ -30,7 +30,7 @@ export function ReportView({ report, fileId }: { report: ValDatasetResponse; fil
 
       <section className="card" aria-labelledby="stats-h">
         <h2 id="stats-h">Statistics</h2>
-        <p className="muted">Distributions cover the {formatInt(s.valid_examples)} valid examples only.</p>
+        <p className="muted">Distributions cover the valid examples only ({formatInt(s.valid_examples)}).</p>
         <dl className="stat-grid">
           <Stat term="Examples" value={formatInt(s.examples)} />
           <Stat term="Valid examples" value={formatInt(s.valid_examples)} />

@@ -42,10 +42,10 @@ export function ValidationView() {
   // Until the user picks, the followed run's model (after a reload) is the choice.
   const [picked, setModel] = useState<string | null>(null);
   const model = picked ?? run.data?.model ?? '';
-  // A finished run is now the file's latest report.
+  // A finished run is now the file's latest report, and validation may have changed the file's status.
   const finished = run.data?.status === 'succeeded';
   useEffect(() => {
-    if (finished) void qc.invalidateQueries({ queryKey: ['files', fileId, 'validation'] });
+    if (finished) void qc.invalidateQueries({ queryKey: ['files', fileId] });
   }, [finished, fileId, qc]);
 
   const start = useMutation({

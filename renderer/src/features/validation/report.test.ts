@@ -37,6 +37,7 @@ describe('validation report helpers', () => {
     expect(explainAutoEpochs(12, 8)).toContain('12 examples × 3 = 36 is under 100, so 100 ÷ 12 rounded down = 8 epochs (12 × 8 = 96)');
     expect(explainAutoEpochs(2, 25)).toContain('100 ÷ 2 rounded down, capped at 25 = 25 epochs');
     expect(explainAutoEpochs(50, 3)).toContain('inside the range, so 3 epochs');
+    expect(explainAutoEpochs(1, 25)).toContain('1 example × 3 = 3 is under 100');
   });
 
   it('names the counting method and links issues into the editor', () => {

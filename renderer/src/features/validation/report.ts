@@ -71,7 +71,7 @@ export function groupIssues(counts: Record<string, number>, issues: ValidationIs
   return [...groups.values()];
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+export const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
 /** "No errors found" or "3 errors in 2 examples" (file-wide problems have no example). */
 export function verdict(counts: Record<string, number>, stats: Pick<ValidationStats, 'examples' | 'valid_examples'>): string {
@@ -103,12 +103,13 @@ export function explainAutoEpochs(examples: number, epochs: number | null): stri
   const rule = "OpenAI's n_epochs: \"auto\" trains 3 epochs, scaled so that examples × epochs stays within 100–25,000 (1 to 25 epochs).";
   if (epochs === null || examples <= 0) return `${rule} With no valid examples there is nothing to train.`;
   const n = examples.toLocaleString('en-US');
+  const nEx = plural(examples, 'example');
   const total = (examples * epochs).toLocaleString('en-US');
   const three = (examples * 3).toLocaleString('en-US');
-  if (epochs === 3) return `${rule} ${n} examples × 3 = ${three}, inside the range, so 3 epochs.`;
+  if (epochs === 3) return `${rule} ${nEx} × 3 = ${three}, inside the range, so 3 epochs.`;
   const capped = epochs === 25 || epochs === 1 ? `, capped at ${epochs}` : '';
-  if (examples * 3 < 100) return `${rule} ${n} examples × 3 = ${three} is under 100, so 100 ÷ ${n} rounded down${capped} = ${plural(epochs, 'epoch')} (${n} × ${epochs} = ${total}).`;
-  return `${rule} ${n} examples × 3 = ${three} is over 25,000, so 25,000 ÷ ${n} rounded down${capped} = ${plural(epochs, 'epoch')} (${n} × ${epochs} = ${total}).`;
+  if (examples * 3 < 100) return `${rule} ${nEx} × 3 = ${three} is under 100, so 100 ÷ ${n} rounded down${capped} = ${plural(epochs, 'epoch')} (${n} × ${epochs} = ${total}).`;
+  return `${rule} ${nEx} × 3 = ${three} is over 25,000, so 25,000 ÷ ${n} rounded down${capped} = ${plural(epochs, 'epoch')} (${n} × ${epochs} = ${total}).`;
 }
 
 /** The editor route for an issue's example (1-based), or null for file-wide issues. */
