@@ -170,4 +170,39 @@ test.describe('dataset editor', () => {
     await expect(page.getByRole('button', { name: 'Save as new file…' })).toBeDisabled();
     await look(page, 'editor-read-only');
   });
+  test('a 300 KB example is shown cut and read-only until "Show all"', async ({ page }) => {
+    const big = JSON.stringify({ messages: [{ role: 'user', content: 'long one' }, { role: 'assistant', content: 'x'.repeat(300_000) + ' END' }] });
+    const f = await uploadFile(`big-${uniq()}.jsonl`, big + '\n');
+    await openApp(page, `/files/${f.id}/edit`);
+    const detail = page.getByRole('region', { name: 'Selected example' });
+    await expect(detail.getByText(/only its start is shown, read-only/)).toBeVisible();
+    await expect(detail.getByRole('textbox')).toHaveCount(0);
+    await detail.getByRole('button', { name: 'Show all' }).click();
+    await expect(detail.getByRole('textbox', { name: /Content of message 2/ })).toHaveValue(/ END$/);
+  });
+
+  test('new dataset from scratch: write an example, save uploads it as JSONL', async ({ page }) => {
+    await openApp(page, '/datasets/new');
+    await expect(page.getByRole('heading', { name: 'Start from a sample' })).toBeVisible();
+    await page.getByRole('button', { name: 'Start an empty dataset' }).click();
+    const detail = page.getByRole('region', { name: 'Selected example' });
+    await detail.getByRole('textbox', { name: /Content of message 1/ }).fill('What is 2+2?');
+    await detail.getByRole('textbox', { name: /Content of message 2/ }).fill('4');
+    await page.getByRole('button', { name: 'Save as new file…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Save the new dataset' });
+    const name = `scratch-${uniq()}.jsonl`;
+    await dialog.getByLabel('File name').fill(name);
+    await dialog.getByRole('button', { name: 'Upload as JSONL' }).click();
+    await expect(page.getByText(`Saved as ${name}`).first()).toBeVisible();
+    const id = await savedId(page, name);
+    expect(await content(id)).toBe(JSON.stringify({ messages: [{ role: 'user', content: 'What is 2+2?' }, { role: 'assistant', content: '4' }] }) + '\n');
+  });
+
+  test('new dataset from a sample: import opens it in the editor', async ({ page }) => {
+    await openApp(page, '/datasets/new');
+    await look(page, 'editor-new-dataset');
+    await page.getByRole('button', { name: /^Import marv-chat/ }).click();
+    await expect(page).toHaveURL(/#\/files\/[^/]+\/edit$/);
+    await expect(page.getByRole('region', { name: 'Selected example' }).getByRole('heading', { name: /Example 1/ })).toBeVisible();
+  });
 });

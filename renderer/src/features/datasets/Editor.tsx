@@ -373,7 +373,7 @@ export function Editor({ fileId }: { fileId: string | null }) {
             </label>
           </div>
           <div className="muted small-print">
-            {total.toLocaleString()} examples{filtered ? ` · ${filtered.length} shown` : ''}
+            {total.toLocaleString()} example{total === 1 ? '' : 's'}{filtered ? ` · ${filtered.length} shown` : ''}
             {search.trim() && fileId ? ` · search covers the ${loadedCount} loaded examples (scroll to load more)` : ''}
             {filter !== 'all' && reportTruncated ? ' · the report lists the first few problems of each kind' : ''}
           </div>

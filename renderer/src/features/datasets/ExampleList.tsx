@@ -67,6 +67,7 @@ export function ExampleList(props: {
     <div
       ref={parent}
       className="example-list"
+      style={{ ['--list-h' as string]: `${props.count * 58 + 4}px` }}
       role="list"
       aria-label="Examples"
       tabIndex={0}
