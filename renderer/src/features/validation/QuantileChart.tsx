@@ -66,8 +66,14 @@ export function QuantileChart({ dist, title }: { dist: Distribution; title: stri
     void draw();
     const redraw = () => void draw();
     dark.addEventListener('change', redraw);
+    // Follow the column's width (window resizes, sidebar changes).
+    const resize = new ResizeObserver(([e]) => {
+      if (plot && e) plot.setSize({ width: Math.max(240, Math.floor(e.contentRect.width)), height: 180 });
+    });
+    if (host.current) resize.observe(host.current);
     return () => {
       cancelled = true;
+      resize.disconnect();
       dark.removeEventListener('change', redraw);
       plot?.destroy();
     };
