@@ -73,6 +73,18 @@ async function main() {
       deep.push(ms(t));
       if (p.data[0]?.index !== 500000) throw new Error('wrong page');
     }
+    // Saving one edit streams the whole file into a new one (and hashes it).
+    t = performance.now();
+    const edited = await api(`/v1/files/${file.id}/derive`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ edits: [{ op: 'delete', index: 500000 }] }),
+    });
+    const deriveMs = ms(t);
+    if (edited.status !== 200) throw new Error(`derive: ${await edited.text()}`);
+    t = performance.now();
+    execFileSync('cp', [path, join(dir, 'copy.jsonl')]);
+    const cpMs = ms(t);
     console.log('\n| measure | value |\n|---|---|');
     console.log(`| file | ${(gen.bytes / 1e9).toFixed(2)} GB, ${total} examples |`);
     console.log(`| first page (100 examples) on first open | ${firstMs.toFixed(0)} ms (${first.data.length} examples, total ${first.total}) |`);
@@ -81,6 +93,7 @@ async function main() {
     console.log(`| baseline: Node newline scan | ${(scanMs / 1000).toFixed(2)} s |`);
     console.log(`| build / Node newline scan | ${(buildMs / scanMs).toFixed(2)}× |`);
     console.log(`| offset 500000, 100 examples, median of 20 | ${median(deep).toFixed(1)} ms (max ${Math.max(...deep).toFixed(1)}) |`);
+    console.log(`| derive (1 delete → new 1 GB file, md5+sha256) | ${(deriveMs / 1000).toFixed(2)} s; baseline cp ${(cpMs / 1000).toFixed(2)} s |`);
     console.log(`| server RSS before open / after / peak | ${(rssBefore / 2 ** 20).toFixed(0)} / ${(server.rss() / 2 ** 20).toFixed(0)} / ${(server.peakRss() / 2 ** 20).toFixed(0)} MiB |`);
   } finally {
     await server.stop();
