@@ -8,7 +8,7 @@ import { E2E_DATA_DIR, E2E_KEY, E2E_PORT } from './web/env';
 
 export default defineConfig({
   testDir: './web',
-  outputDir: '../test-results/playwright',
+  outputDir: `../test-results/playwright-${E2E_PORT}`,
   timeout: 90_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,
