@@ -42,8 +42,10 @@ test.describe('dataset editor', () => {
     await weights.nth(0).click(); // mouse: "Paris" becomes trained
     await expect(weights).toHaveText(['Trained', 'Trained']);
     await expect(page.getByRole('list', { name: 'Examples' }).getByText('edited')).toBeVisible();
-    // Keyboard only: focus moves by Tab from the first toggle to the second message's controls.
-    await weights.nth(1).focus();
+    // Keyboard only: Tab from the first toggle to the second one, then Space / Enter.
+    await weights.nth(0).focus();
+    for (let i = 0; i < 20 && !(await weights.nth(1).evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+    await expect(weights.nth(1)).toBeFocused();
     await page.keyboard.press('Space');
     await expect(weights.nth(1)).toHaveText('Not trained');
     await expect(weights.nth(1)).toHaveAttribute('aria-pressed', 'false');
@@ -95,6 +97,10 @@ test.describe('dataset editor', () => {
     const f = await uploadFile(`broken-${uniq()}.jsonl`, lines.join('\n') + '\n');
     await openApp(page, `/files/${f.id}/edit`);
     const problems = page.getByRole('complementary', { name: 'Model and problems' });
+    await page.getByLabel('Show').selectOption('errors');
+    await expect(page.getByRole('list', { name: 'Examples' }).getByRole('listitem')).toHaveCount(1);
+    await expect(page.getByRole('list', { name: 'Examples' }).getByRole('listitem')).toContainText('#3');
+    await page.getByLabel('Show').selectOption('all');
     await problems.getByRole('button', { name: 'Example 3, line 3' }).click();
     const detail = page.getByRole('region', { name: 'Selected example' });
     await expect(detail.getByRole('heading', { name: /Example 3/ })).toBeVisible();

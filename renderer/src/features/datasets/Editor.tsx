@@ -141,24 +141,34 @@ export function Editor({ fileId }: { fileId: string | null }) {
     };
   };
 
-  // Filters: errors / warnings from the report and live checks; search over the loaded pages.
+  // Filters: errors / warnings from the report and live checks; search over the loaded pages only
+  // (never a walk over every row of a huge file).
   const filtered = useMemo((): RowKey[] | null => {
     if (filter === 'all' && search.trim() === '') return null;
-    const keys: RowKey[] = [];
     const q = search.trim().toLowerCase();
-    for (let i = 0; i < count; i++) {
-      const key = rowAt(i, s.edits);
+    const candidates = new Set<RowKey>();
+    if (q) {
+      for (const [, d] of qc.getQueriesData<ExamplePage>({ queryKey: ['files', fileId, 'examples'] })) for (const x of d?.data ?? []) candidates.add(`o:${x.index}`);
+      for (const l of Object.values(s.edits.inserted)) for (const x of l) candidates.add(`n:${x.id}`);
+    } else {
+      for (const m of filter === 'errors' ? [serverIssues.errors] : [serverIssues.warnings]) for (const ex of m.keys()) candidates.add(`o:${ex - 1}`);
+      for (const k of liveChecks.keys()) candidates.add(k);
+    }
+    const keys: RowKey[] = [];
+    for (const key of candidates) {
       const k = parseKey(key);
-      const text = currentText(s.edits, key, 'original' in k ? original(k.original)?.text : undefined);
-      if (q && !(text ?? '').toLowerCase().includes(q)) continue;
+      if (q) {
+        const text = currentText(s.edits, key, 'original' in k ? original(k.original)?.text : undefined);
+        if (!(text ?? '').toLowerCase().includes(q)) continue;
+      }
       const iss = issuesOf(key);
       if (filter === 'errors' && iss.errors.length === 0) continue;
       if (filter === 'warnings' && iss.warnings.length === 0) continue;
       keys.push(key);
     }
-    return keys;
+    return keys.sort((a, b) => displayIndexOf(a, s.edits) - displayIndexOf(b, s.edits));
     // eslint-disable-next-line react-hooks/exhaustive-deps -- pages arriving are reflected through first/report data
-  }, [filter, search, count, s.edits, issuesOf, original, first.dataUpdatedAt]);
+  }, [filter, search, s.edits, issuesOf, original, serverIssues, liveChecks, qc, fileId, first.dataUpdatedAt]);
   const loadedCount = useMemo(
     () => qc.getQueriesData<ExamplePage>({ queryKey: ['files', fileId, 'examples'] }).reduce((n, [, d]) => n + (d?.data.length ?? 0), 0),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- recount when the filter is used

@@ -27,11 +27,19 @@ export function parseKey(key: RowKey): { original: number } | { inserted: number
   return key.startsWith('o:') ? { original: n } : { inserted: n };
 }
 
-const anchors = (e: Edits) =>
-  Object.keys(e.inserted)
-    .map(Number)
-    .filter((a) => (e.inserted[a]?.length ?? 0) > 0)
-    .sort((a, b) => a - b);
+const anchorCache = new WeakMap<Edits, number[]>();
+/** Originals with inserted examples after them, ascending (cached per immutable Edits value). */
+function anchors(e: Edits): number[] {
+  let a = anchorCache.get(e);
+  if (!a) {
+    a = Object.keys(e.inserted)
+      .map(Number)
+      .filter((k) => (e.inserted[k]?.length ?? 0) > 0)
+      .sort((x, y) => x - y);
+    anchorCache.set(e, a);
+  }
+  return a;
+}
 
 export function findInserted(e: Edits, id: number): { after: number; pos: number; item: Inserted } | null {
   for (const a of anchors(e)) {
