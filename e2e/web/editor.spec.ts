@@ -211,4 +211,51 @@ test.describe('dataset editor', () => {
     await expect(page).toHaveURL(/#\/files\/[^/]+\/edit$/);
     await expect(page.getByRole('region', { name: 'Selected example' }).getByRole('heading', { name: /Example 1/ })).toBeVisible();
   });
+  test('bulk weight rules (checked rows and whole file), duplicate, delete and reorder, saved byte for byte', async ({ page }) => {
+    const conv = (t: string) => ({
+      messages: [
+        { role: 'user', content: `${t}1` },
+        { role: 'assistant', content: `${t}a` },
+        { role: 'user', content: `${t}2` },
+        { role: 'assistant', content: `${t}b` },
+      ],
+    });
+    const src = [conv('p'), conv('q'), conv('r')];
+    const f = await uploadFile(`bulk-${uniq()}.jsonl`, src.map((x) => JSON.stringify(x)).join('\n') + '\n');
+    await openApp(page, `/files/${f.id}/edit`);
+    const rows = page.getByRole('list', { name: 'Examples' });
+    await expect(rows.getByRole('listitem')).toHaveCount(3);
+    // Checked rows: only #2 gets "last assistant only" now.
+    await rows.getByRole('checkbox', { name: 'Select #2 for bulk actions' }).check();
+    await page.getByLabel('Apply to').selectOption('checked');
+    await page.getByRole('button', { name: 'Train only the last assistant turn' }).click();
+    await expect(rows.getByRole('listitem').nth(1)).toContainText('1/2 trained');
+    // Whole file (on save): every assistant turn trained; noted on the page.
+    await page.getByLabel('Apply to').selectOption('file');
+    await page.getByRole('button', { name: 'Train every assistant turn' }).click();
+    await expect(page.locator('.info-notice')).toContainText('On save, every example: train every assistant turn');
+    // Example 1: move message 2 above message 1 with Alt+ArrowUp, duplicate it, delete example 3.
+    const detail = page.getByRole('region', { name: 'Selected example' });
+    await rows.getByRole('button', { name: 'Open example #1' }).click();
+    await detail.getByRole('textbox', { name: /Content of message 2/ }).focus();
+    await page.keyboard.press('Alt+ArrowUp');
+    await expect(detail.getByRole('textbox', { name: /Content of message 1/ })).toHaveValue('pa');
+    await detail.getByRole('button', { name: 'Duplicate' }).click();
+    await expect(rows.getByRole('listitem')).toHaveCount(4);
+    await expect(detail.getByRole('heading', { name: 'New example' })).toBeVisible();
+    await rows.getByRole('button', { name: 'Open example #3' }).click();
+    await detail.getByRole('button', { name: 'Delete example' }).click();
+    await expect(rows.getByRole('listitem').nth(3)).toContainText('deleted');
+    await page.getByRole('button', { name: 'Save as new file…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Save as a new file' });
+    await expect(dialog).toContainText('2 edited, 1 deleted, 1 added');
+    await expect(dialog).toContainText('Weights: train every assistant turn in every example');
+    await dialog.getByRole('button', { name: 'Save as new file' }).click();
+    await expect(page.locator('.notice.ok strong')).toHaveText(/\.edited-1\.jsonl$/);
+    const id = await savedId(page, (await page.locator('.notice.ok strong').textContent())!);
+    const moved = { messages: [src[0]!.messages[1], src[0]!.messages[0], src[0]!.messages[2], src[0]!.messages[3]] };
+    // The whole-file rule turned #2's weight 0 back to 1 (an explicit weight stays explicit); others had none.
+    const second = { messages: [src[1]!.messages[0], { ...src[1]!.messages[1], weight: 1 }, src[1]!.messages[2], src[1]!.messages[3]] };
+    expect(await content(id)).toBe([moved, moved, second].map((x) => JSON.stringify(x)).join('\n') + '\n');
+  });
 });

@@ -3,7 +3,7 @@
  * as a chat form / raw JSON / label mask, live validation from the shared validator, bulk weight
  * rules, undo/redo, and "Save as new file" (derive) — or, for a new dataset, an upload.
  */
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Link, useBlocker, useSearchParams } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import type { DatasetExample, ExamplePage } from '@shared/schemas/datasets.js';
@@ -55,8 +55,8 @@ export function Editor({ fileId }: { fileId: string | null }) {
   const [saved, setSaved] = useState<OpenAIFile | null>(null);
   const [showAll, setShowAll] = useState<number | null>(null);
 
-  // A fresh session per file; a new dataset starts with one blank example.
-  useEffect(() => {
+  // A fresh session per file (before paint, so the previous file's edits never show); a new dataset starts with one blank example.
+  useLayoutEffect(() => {
     const st = useSession.getState();
     st.open(fileId);
     if (!fileId) st.select(st.insertExample(null, serializeExample(blankExample())));
@@ -569,53 +569,53 @@ export function Editor({ fileId }: { fileId: string | null }) {
       </div>
 
       {saveOpen && (
-      <ConfirmDialog
-        open={saveOpen}
-        title={fileId ? 'Save as a new file' : 'Save the new dataset'}
-        confirmLabel={fileId ? 'Save as new file' : 'Upload as JSONL'}
-        busy={derive.isPending || upload.isPending}
-        onCancel={() => setSaveOpen(false)}
-        onConfirm={() => void doSave()}
-      >
-        <p>{fileId ? 'A corrected copy is written next to the original (always JSON Lines); the original file stays as it is.' : 'The examples are uploaded as a fine-tune file in JSON Lines.'}</p>
-        <label className="field">
-          <span>File name</span>
-          <input
-            value={filename}
-            onChange={(e) => setFilename(e.target.value)}
-            placeholder={fileId ? `${(file.data?.filename ?? 'file').replace(/\.[^.]*$/, '').replace(/\.edited-\d+$/, '')}.edited-N.jsonl (automatic)` : 'new-dataset.jsonl'}
-            aria-describedby="save-filename-error"
-          />
-          <FieldError error={saveError} field="filename" id="save-filename-error" />
-        </label>
-        <ul className="save-summary">
-          <li>
-            {Object.keys(s.edits.replaced).length} edited, {Object.keys(s.edits.deleted).length} deleted,{' '}
-            {Object.values(s.edits.inserted).reduce((n, l) => n + l.length, 0)} added
-          </li>
-          {s.edits.rule && <li>Weights: {RULE_TEXT[s.edits.rule].toLowerCase()} in every example</li>}
-          <li className={errorExamples ? 'field-error' : ''}>
-            {errorExamples === 0
-              ? 'No examples with errors are known.'
-              : `${reportTruncated ? 'At least ' : ''}${errorExamples} example${errorExamples > 1 ? 's' : ''} with errors: the validator will reject the saved file until ${errorExamples > 1 ? 'they are' : 'it is'} fixed.`}
-          </li>
-        </ul>
-        {saveError && !errorFor(saveError, 'filename') && <ErrorNotice error={saveError} />}
-      </ConfirmDialog>
+        <ConfirmDialog
+          open={saveOpen}
+          title={fileId ? 'Save as a new file' : 'Save the new dataset'}
+          confirmLabel={fileId ? 'Save as new file' : 'Upload as JSONL'}
+          busy={derive.isPending || upload.isPending}
+          onCancel={() => setSaveOpen(false)}
+          onConfirm={() => void doSave()}
+        >
+          <p>{fileId ? 'A corrected copy is written next to the original (always JSON Lines); the original file stays as it is.' : 'The examples are uploaded as a fine-tune file in JSON Lines.'}</p>
+          <label className="field">
+            <span>File name</span>
+            <input
+              value={filename}
+              onChange={(e) => setFilename(e.target.value)}
+              placeholder={fileId ? `${(file.data?.filename ?? 'file').replace(/\.[^.]*$/, '').replace(/\.edited-\d+$/, '')}.edited-N.jsonl (automatic)` : 'new-dataset.jsonl'}
+              aria-describedby="save-filename-error"
+            />
+            <FieldError error={saveError} field="filename" id="save-filename-error" />
+          </label>
+          <ul className="save-summary">
+            <li>
+              {Object.keys(s.edits.replaced).length} edited, {Object.keys(s.edits.deleted).length} deleted,{' '}
+              {Object.values(s.edits.inserted).reduce((n, l) => n + l.length, 0)} added
+            </li>
+            {s.edits.rule && <li>Weights: {RULE_TEXT[s.edits.rule].toLowerCase()} in every example</li>}
+            <li className={errorExamples ? 'field-error' : ''}>
+              {errorExamples === 0
+                ? 'No examples with errors are known.'
+                : `${reportTruncated ? 'At least ' : ''}${errorExamples} example${errorExamples > 1 ? 's' : ''} with errors: the validator will reject the saved file until ${errorExamples > 1 ? 'they are' : 'it is'} fixed.`}
+            </li>
+          </ul>
+          {saveError && !errorFor(saveError, 'filename') && <ErrorNotice error={saveError} />}
+        </ConfirmDialog>
       )}
 
       {/* Mounted only while shown: ConfirmDialogs share one title id. */}
       {blocker.state === 'blocked' && (
-      <ConfirmDialog
-        open
-        title="Leave without saving?"
-        confirmLabel="Leave and discard edits"
-        danger
-        onCancel={() => blocker.reset?.()}
-        onConfirm={() => blocker.proceed?.()}
-      >
-        <p>Your edits to this dataset are not saved. Save them as a new file first, or leave and lose them.</p>
-      </ConfirmDialog>
+        <ConfirmDialog
+          open
+          title="Leave without saving?"
+          confirmLabel="Leave and discard edits"
+          danger
+          onCancel={() => blocker.reset?.()}
+          onConfirm={() => blocker.proceed?.()}
+        >
+          <p>Your edits to this dataset are not saved. Save them as a new file first, or leave and lose them.</p>
+        </ConfirmDialog>
       )}
     </div>
   );
