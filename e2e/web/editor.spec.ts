@@ -258,4 +258,26 @@ test.describe('dataset editor', () => {
     const second = { messages: [src[1]!.messages[0], { ...src[1]!.messages[1], weight: 1 }, src[1]!.messages[2], src[1]!.messages[3]] };
     expect(await content(id)).toBe([moved, moved, second].map((x) => JSON.stringify(x)).join('\n') + '\n');
   });
+  test('a 100 000-example file opens at once and pages as the list scrolls (never the whole file)', async ({ page }) => {
+    const n = 100_000;
+    const body = Array.from({ length: n }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `question ${i + 1}` }, { role: 'assistant', content: `answer ${i + 1}` }] })).join('\n') + '\n';
+    const f = await uploadFile(`many-${uniq()}.jsonl`, body);
+    const pages: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes(`/v1/files/${f.id}/examples`)) pages.push(new URL(r.url()).searchParams.get('offset') ?? '');
+    });
+    const t0 = Date.now();
+    await openApp(page, `/files/${f.id}/edit`);
+    const rows = page.getByRole('list', { name: 'Examples' });
+    await expect(rows.getByText('question 1', { exact: true })).toBeVisible();
+    const firstMs = Date.now() - t0;
+    await expect(page.getByText('100,000 examples')).toBeVisible();
+    const t1 = Date.now();
+    await rows.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await expect(rows.getByText(`question ${n}`, { exact: true })).toBeVisible();
+    const lastMs = Date.now() - t1;
+    console.log(`100k examples: first rows ${firstMs} ms (incl. sign-in), last rows after scrolling ${lastMs} ms, example pages fetched: ${new Set(pages).size}`);
+    expect(new Set(pages).size).toBeLessThan(10);
+    expect(lastMs).toBeLessThan(10_000);
+  });
 });

@@ -37,6 +37,18 @@ type Filter = 'all' | 'errors' | 'warnings';
 const RULE_TEXT: Record<WeightRule, string> = { last_assistant_only: 'Train only the last assistant turn', all_assistant: 'Train every assistant turn' };
 const estimate = (s: string) => Math.ceil(new TextEncoder().encode(s).length / 4);
 
+/** Checks by text: a keystroke re-checks only the example it changed, not every edited one. */
+const checks = new Map<string, ExampleCheck>();
+function cachedCheck(text: string): ExampleCheck {
+  let c = checks.get(text);
+  if (!c) {
+    if (checks.size > 5000) checks.clear();
+    c = checkExample(text);
+    checks.set(text, c);
+  }
+  return c;
+}
+
 export function Editor({ fileId }: { fileId: string | null }) {
   const s = useSession();
   const qc = useQueryClient();
@@ -104,8 +116,8 @@ export function Editor({ fileId }: { fileId: string | null }) {
 
   const liveChecks = useMemo(() => {
     const m = new Map<RowKey, ExampleCheck>();
-    for (const [i, t] of Object.entries(s.edits.replaced)) m.set(`o:${Number(i)}`, checkExample(t));
-    for (const l of Object.values(s.edits.inserted)) for (const x of l) m.set(`n:${x.id}`, checkExample(x.text));
+    for (const [i, t] of Object.entries(s.edits.replaced)) m.set(`o:${Number(i)}`, cachedCheck(t));
+    for (const l of Object.values(s.edits.inserted)) for (const x of l) m.set(`n:${x.id}`, cachedCheck(x.text));
     return m;
   }, [s.edits]);
 
@@ -482,10 +494,15 @@ export function Editor({ fileId }: { fileId: string | null }) {
                   )
                 ) : tab === 'tokens' ? (
                   <LabelMaskView counter={counter} value={parsed?.ok ? parsed.value : null} />
+                ) : parsed && !parsed.ok && exampleReadOnly ? (
+                  <>
+                    <div className="notice error">{parsed.error}</div>
+                    <pre className="cut-text">{selText}</pre>
+                  </>
                 ) : parsed && !parsed.ok ? (
                   <div className="notice error" role="alert">
                     <div style={{ flex: 1 }}>
-                      {parsed.error} Fix it in the Raw JSON tab.
+                      {parsed.error.replace(/\.?$/, '.')} Fix it in the Raw JSON tab.
                     </div>
                     <button type="button" onClick={() => setTab('raw')}>
                       Open Raw JSON
