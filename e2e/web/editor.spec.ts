@@ -280,4 +280,18 @@ test.describe('dataset editor', () => {
     expect(new Set(pages).size).toBeLessThan(10);
     expect(lastMs).toBeLessThan(10_000);
   });
+  test('tool calls and declared tools are shown; closing the tab with unsaved edits asks first', async ({ page }) => {
+    const f = await uploadFile(`tools-${uniq()}.jsonl`, readFileSync(join(root, 'resources/datasets/weather-tools.jsonl')));
+    await openApp(page, `/files/${f.id}/edit`);
+    const detail = page.getByRole('region', { name: 'Selected example' });
+    await expect(detail.locator('.tool-call').first()).toContainText('Calls');
+    await expect(detail.getByText(/Tools declared \(\d+\)/)).toBeVisible();
+    await look(page, 'editor-tools');
+    await detail.locator('.weight-toggle').first().click();
+    const dialog = page.waitForEvent('dialog');
+    await page.close({ runBeforeUnload: true });
+    const d = await dialog;
+    expect(d.type()).toBe('beforeunload');
+    await d.dismiss();
+  });
 });

@@ -66,7 +66,7 @@ export function ChatForm(p: FormProps) {
               <div key={i} className="tool-def">
                 <strong className="mono">{typeof fn?.name === 'string' ? fn.name : `tool ${i + 1}`}</strong>
                 {typeof fn?.description === 'string' && <span className="muted"> — {fn.description}</span>}
-                <pre>{JSON.stringify(fn?.parameters ?? t, null, 2)}</pre>
+                <pre tabIndex={0}>{JSON.stringify(fn?.parameters ?? t, null, 2)}</pre>
               </div>
             );
           })}
@@ -121,7 +121,8 @@ function MessageCard(p: FormProps & { list: MessageList; m: Obj; index: number; 
       p.onChange(moveMessage(p.value, ref, e.key === 'ArrowUp' ? -1 : 1));
     }
   };
-  const count = p.tokens(text ?? partsText ?? '');
+  // Tool calls are trained text too: count their JSON with the content.
+  const count = p.tokens((text ?? partsText ?? '') + (toolCalls.length ? JSON.stringify(toolCalls) : ''));
   return (
     <li className={`message role-${role || 'unknown'}${errs.length ? ' has-error' : ''}`} onKeyDown={onKey} aria-labelledby={`${id}-label`}>
       <div className="message-head">
@@ -187,7 +188,7 @@ function MessageCard(p: FormProps & { list: MessageList; m: Obj; index: number; 
         />
       ) : (
         <div className="parts">
-          <pre>{partsText ?? JSON.stringify(content, null, 2)}</pre>
+          <pre tabIndex={0}>{partsText ?? JSON.stringify(content, null, 2)}</pre>
           <div className="muted">This content is a list of parts; edit it in the Raw JSON tab.</div>
         </div>
       )}
@@ -205,7 +206,7 @@ function MessageCard(p: FormProps & { list: MessageList; m: Obj; index: number; 
               Calls <strong className="mono">{typeof fn.name === 'string' ? fn.name : '?'}</strong>
               {typeof tc.id === 'string' && <span className="muted mono"> ({tc.id})</span>}
             </div>
-            <pre>{args}</pre>
+            <pre tabIndex={0}>{args}</pre>
           </div>
         );
       })}

@@ -486,7 +486,7 @@ export function Editor({ fileId }: { fileId: string | null }) {
                   <Spinner label="Loading the example" />
                 ) : tab === 'raw' || cut ? (
                   cut ? (
-                    <pre className="cut-text">{selText}…</pre>
+                    <pre className="cut-text" tabIndex={0}>{selText}…</pre>
                   ) : (
                     <Suspense fallback={<Spinner label="Loading the JSON editor" />}>
                       <RawJson key={sel} text={selText} readOnly={exampleReadOnly} onChange={(t) => s.setExample(sel, t, `${sel}:raw`)} />
@@ -497,7 +497,7 @@ export function Editor({ fileId }: { fileId: string | null }) {
                 ) : parsed && !parsed.ok && exampleReadOnly ? (
                   <>
                     <div className="notice error">{parsed.error}</div>
-                    <pre className="cut-text">{selText}</pre>
+                    <pre className="cut-text" tabIndex={0}>{selText}</pre>
                   </>
                 ) : parsed && !parsed.ok ? (
                   <div className="notice error" role="alert">

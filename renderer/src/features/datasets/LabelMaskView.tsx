@@ -34,7 +34,7 @@ export function LabelMaskView({ counter, value }: { counter: HfTokenCounter | nu
             {TITLES[m.label]} — {m.trained} of {m.total} tokens trained
           </h3>
           {m.unlocated > 0 && <div className="notice warn">{m.unlocated} trained turn(s) could not be located in the rendering; they are counted by estimate.</div>}
-          <pre className="rendered">
+          <pre className="rendered" tabIndex={0}>
             {m.segments.map((s, i) =>
               s.trained ? (
                 <mark key={i} className="trained">
