@@ -2,9 +2,7 @@
 import { useImperativeHandle, useRef, type Ref } from 'react';
 import { useQueries } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { ExamplePage } from '@shared/schemas/datasets.js';
-import { api } from '@/api';
-import { PAGE_SIZE } from './queries';
+import { examplePageQuery, PAGE_SIZE } from './queries';
 import { parseKey, type RowKey } from './model/edits';
 
 export interface RowInfo {
@@ -46,15 +44,7 @@ export function ExampleList(props: {
     if ('original' in k) pages.add(Math.floor(k.original / PAGE_SIZE));
   }
   const { fileId } = props;
-  useQueries({
-    queries: [...pages].map((page) => ({
-      queryKey: ['files', fileId, 'examples', page],
-      queryFn: ({ signal }: { signal: AbortSignal }) =>
-        api.get(`/v1/files/${encodeURIComponent(fileId!)}/examples`, ExamplePage, { query: { offset: page * PAGE_SIZE, limit: PAGE_SIZE }, signal }),
-      enabled: !!fileId,
-      staleTime: Infinity,
-    })),
-  });
+  useQueries({ queries: [...pages].map((page) => examplePageQuery(fileId, page)) });
   const move = (delta: number) => {
     const cur = items.findIndex((it) => props.keyAt(it.index) === props.selected);
     const base = cur >= 0 ? items[cur]!.index : 0;

@@ -17,14 +17,25 @@ export function useFile(fileId: string | null) {
   });
 }
 
-/** One page of 100 examples; the index may still be building (total null): poll until it is done. */
+/**
+ * One page of 100 examples, as the list and the editor both read it. Pages scrolled out of view
+ * are dropped after 30 s (edits live in the session, not here), so scrolling through a 1 GB file
+ * never accumulates it in the tab.
+ */
+export const examplePageQuery = (fileId: string | null, page: number) => ({
+  queryKey: ['files', fileId, 'examples', page],
+  queryFn: ({ signal }: { signal: AbortSignal }) =>
+    api.get(`/v1/files/${encodeURIComponent(fileId!)}/examples`, ExamplePage, { query: { offset: page * PAGE_SIZE, limit: PAGE_SIZE }, signal }),
+  enabled: !!fileId,
+  staleTime: Infinity,
+  gcTime: 30_000,
+});
+
+/** A page; the index may still be building (total null): poll until it is done. */
 export function useExamplePage(fileId: string | null, page: number, enabled = true) {
   return useQuery({
-    queryKey: ['files', fileId, 'examples', page],
-    queryFn: ({ signal }) =>
-      api.get(`/v1/files/${encodeURIComponent(fileId!)}/examples`, ExamplePage, { query: { offset: page * PAGE_SIZE, limit: PAGE_SIZE }, signal }),
+    ...examplePageQuery(fileId, page),
     enabled: !!fileId && enabled,
-    staleTime: Infinity,
     refetchInterval: (q) => (q.state.data && q.state.data.total === null ? 500 : false),
   });
 }
