@@ -27,7 +27,8 @@ test.describe('validation view', () => {
     await expect(page.getByText('12 examples × 3 = 36 is under 100, so 100 ÷ 12 rounded down = 8 epochs (12 × 8 = 96)')).toBeVisible();
     await expect(page.getByRole('row', { name: /Messages per example/ })).toContainText('3');
     await expect(page.locator('.quantile-chart canvas')).toHaveCount(3);
-    await expect(page.getByText('Tokens per example: quantiles across valid examples (not a histogram)', { exact: true })).toBeVisible();
+    await expect(page.getByText(/^Tokens per example: number of valid examples per bucket of \d+ tokens?$/)).toBeVisible();
+    await expect(page.getByText('Messages per example: quantiles across valid examples', { exact: true })).toBeVisible();
     await expect(page.getByRole('link', { name: 'Open in editor' })).toHaveAttribute('href', `#/files/${f.id}/edit`);
     await look(page, 'validation-clean');
     // The charts sit below the fold of the scrolling main area: capture them on their own.

@@ -84,6 +84,12 @@ export const Distribution = z
   .meta({ id: 'ValidationDistribution' });
 export type Distribution = z.infer<typeof Distribution>;
 
+/** Example counts per bucket: bucket i holds values in [edges[i], edges[i+1]) (the last includes the max). */
+export const Histogram = z
+  .object({ edges: z.array(z.number()), counts: z.array(z.number().int().nonnegative()) })
+  .meta({ id: 'ValidationHistogram' });
+export type Histogram = z.infer<typeof Histogram>;
+
 export const TokenCountingInfo = z.object({
   /** `model`: the named model's own tokenizer and chat template; `estimate`: ~4 characters a token. */
   method: z.enum(['model', 'estimate']),
@@ -103,6 +109,9 @@ export const ValidationStats = z
     messages_per_example: Distribution.nullable(),
     tokens_per_example: Distribution.nullable(),
     trained_tokens_per_example: Distribution.nullable(),
+    /** Histograms of the two token distributions above (valid examples only). */
+    tokens_histogram: Histogram.nullable(),
+    trained_tokens_histogram: Histogram.nullable(),
     token_counting: TokenCountingInfo,
     examples_over_context: z.number().int().nonnegative(),
     /** Σ min(context_length, tokens) over valid examples: what one epoch processes. */

@@ -55,3 +55,24 @@ describe('autoEpochs (OpenAI n_epochs "auto")', () => {
     expect(autoEpochs(100000)).toBe(1);
   });
 });
+
+describe('IntDistribution.histogram', () => {
+  it('counts every value once in readable equal-width buckets, big values included', () => {
+    const d = new IntDistribution();
+    const values = [0, 1, 5, 17, 17, 99, 100, 250, 70_000, 123_456];
+    for (const v of values) d.add(v);
+    const h = d.histogram(10)!;
+    expect(h.counts.reduce((a, b) => a + b, 0)).toBe(values.length);
+    expect(h.edges.length).toBe(h.counts.length + 1);
+    const width = h.edges[1]! - h.edges[0]!;
+    expect(String(width)).toMatch(/^(1|2|5)0*$/);
+    expect(h.edges[0]).toBeLessThanOrEqual(0);
+    expect(h.edges.at(-1)).toBeGreaterThan(123_456);
+    const small = new IntDistribution();
+    for (const v of [3, 3, 4, 9]) small.add(v);
+    const hs = small.histogram(24)!;
+    expect(hs.edges.slice(0, 3)).toEqual([3, 4, 5]);
+    expect(hs.counts).toEqual([2, 1, 0, 0, 0, 0, 1]);
+    expect(new IntDistribution().histogram()).toBeNull();
+  });
+});

@@ -3,7 +3,7 @@
  * below 65,536 (256 KiB) and ~0.1 %-wide buckets above, so quantiles stay exact for every realistic
  * token or message count without keeping one number per example.
  */
-import type { Distribution } from '../schemas/validation.js';
+import type { Distribution, Histogram } from '../schemas/validation.js';
 
 const EXACT = 65536;
 
@@ -56,6 +56,25 @@ export class IntDistribution {
       p10: quantile(0.1),
       p90: quantile(0.9),
     };
+  }
+
+  /**
+   * Counts in `bins` equal-width buckets from min to max, widths rounded to 1, 2 or 5 × 10^k so the
+   * axis reads well. Bucket i holds values in [edges[i], edges[i+1]); the last one includes max.
+   */
+  histogram(bins = 24): Histogram | null {
+    if (this.count === 0) return null;
+    const span = Math.max(1, this.max - this.min + 1);
+    const raw = span / bins;
+    const mag = 10 ** Math.floor(Math.log10(raw));
+    const width = Math.max(1, [1, 2, 5, 10].map((m) => m * mag).find((w) => w >= raw) ?? 10 * mag);
+    const start = Math.floor(this.min / width) * width;
+    const n = Math.max(1, Math.ceil((this.max + 1 - start) / width));
+    const counts = new Array<number>(n).fill(0);
+    const put = (value: number, c: number) => (counts[Math.min(n - 1, Math.floor((value - start) / width))]! += c);
+    if (this.exact) for (let v = this.min; v < EXACT && v <= this.max; v++) if (this.exact[v]) put(v, this.exact[v]!);
+    for (const [k, c] of this.big) put(k, c);
+    return { edges: Array.from({ length: n + 1 }, (_, i) => start + i * width), counts };
   }
 
   /** Values at the given 0-based ranks (ascending), by one walk over the histogram. */

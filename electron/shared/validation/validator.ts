@@ -327,6 +327,8 @@ export class DatasetValidator {
         messages_per_example: this.messages.summary(),
         tokens_per_example: this.tokens.summary(),
         trained_tokens_per_example: this.trained.summary(),
+        tokens_histogram: this.tokens.histogram(),
+        trained_tokens_histogram: this.trained.histogram(),
         token_counting: this.counter.info,
         examples_over_context: this.overContext,
         tokens_per_epoch: this.tokensPerEpoch,

@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import type { Distribution, ValDatasetResponse, ValidationIssue } from '@shared/schemas/validation.js';
 import { formatBytes, formatDate, formatInt } from '@/lib/format';
 import { countingMethod, editorLink, explainAutoEpochs, groupIssues, plural, verdict, type IssueGroup } from './report';
-import { QUANTILE_KEYS, QuantileChart } from './QuantileChart';
+import { HistogramChart, QUANTILE_KEYS, QuantileChart } from './Charts';
 
 export function ReportView({ report, fileId }: { report: ValDatasetResponse; fileId: string }) {
   const errors = groupIssues(report.error_counts, report.error_details);
@@ -50,8 +50,16 @@ export function ReportView({ report, fileId }: { report: ValDatasetResponse; fil
         <DistTable s={s} />
         <div className="chart-grid">
           {s.messages_per_example && <QuantileChart dist={s.messages_per_example} title="Messages per example" />}
-          {s.tokens_per_example && <QuantileChart dist={s.tokens_per_example} title="Tokens per example" />}
-          {s.trained_tokens_per_example && <QuantileChart dist={s.trained_tokens_per_example} title="Trained tokens per example" />}
+          {s.tokens_histogram ? (
+            <HistogramChart hist={s.tokens_histogram} title="Tokens per example" />
+          ) : (
+            s.tokens_per_example && <QuantileChart dist={s.tokens_per_example} title="Tokens per example" />
+          )}
+          {s.trained_tokens_histogram ? (
+            <HistogramChart hist={s.trained_tokens_histogram} title="Trained tokens per example" />
+          ) : (
+            s.trained_tokens_per_example && <QuantileChart dist={s.trained_tokens_per_example} title="Trained tokens per example" />
+          )}
         </div>
       </section>
     </div>

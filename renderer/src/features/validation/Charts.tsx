@@ -1,12 +1,12 @@
 /**
- * A bar chart of a distribution's quantiles (min, p10, median, mean, p90, max) drawn with uPlot,
- * loaded on first use. The report carries quantiles, not per-example counts, so this is not a
- * histogram and the caption says so; the numbers are also in the table next to it (canvas is not
- * readable by screen readers).
+ * Bar charts drawn with uPlot, loaded on first use: the token histograms of a report (examples
+ * per bucket) and a distribution's quantiles (min, p10, median, mean, p90, max) where the report
+ * has no histogram. The numbers are also in the table next to them (canvas is not readable by
+ * screen readers).
  */
-import { useEffect, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import type uPlotType from 'uplot';
-import type { Distribution } from '@shared/schemas/validation.js';
+import type { Distribution, Histogram } from '@shared/schemas/validation.js';
 
 export const QUANTILE_KEYS = ['min', 'p10', 'median', 'mean', 'p90', 'max'] as const;
 const LABELS = ['min', 'p10', 'median', 'mean', 'p90', 'max'];
@@ -23,6 +23,27 @@ function withAlpha(hex: string, a: number): string {
 }
 
 export function QuantileChart({ dist, title }: { dist: Distribution; title: string }) {
+  const ys = useMemo(() => QUANTILE_KEYS.map((k) => dist[k]), [dist]);
+  const labelOf = useCallback((i: number) => LABELS[i] ?? '', []);
+  return <BarChart ys={ys} labelOf={labelOf} title={title} caption={`${title}: quantiles across valid examples`} />;
+}
+
+const compact = (n: number) => (n >= 10_000 ? `${Math.round(n / 1000)}k` : String(n));
+
+/** Examples per token bucket; the x labels are the buckets' lower edges. */
+export function HistogramChart({ hist, title }: { hist: Histogram; title: string }) {
+  const labelOf = useCallback((i: number) => (hist.edges[i] === undefined ? '' : compact(hist.edges[i]!)), [hist]);
+  return (
+    <BarChart
+      ys={hist.counts}
+      labelOf={labelOf}
+      title={title}
+      caption={`${title}: number of valid examples per bucket of ${compact(hist.edges[1]! - hist.edges[0]!)} token${hist.edges[1]! - hist.edges[0]! === 1 ? '' : 's'}`}
+    />
+  );
+}
+
+function BarChart({ ys, labelOf, title, caption }: { ys: number[]; labelOf: (i: number) => string; title: string; caption: string }) {
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     let plot: uPlotType | null = null;
@@ -35,17 +56,18 @@ export function QuantileChart({ dist, title }: { dist: Distribution; title: stri
       const text = cssVar('--text-2');
       const grid = cssVar('--border');
       const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
-      const xs = QUANTILE_KEYS.map((_, i) => i);
-      const ys = QUANTILE_KEYS.map((k) => dist[k]);
+      const xs = ys.map((_, i) => i);
+      // At most ~8 labelled ticks, whatever the number of bars.
+      const every = Math.max(1, Math.ceil(xs.length / 8));
       plot = new UPlot(
         {
           width: Math.max(240, host.current.clientWidth),
           height: 180,
           legend: { show: false },
           cursor: { show: false },
-          scales: { x: { time: false, range: [-0.6, 5.6] }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+          scales: { x: { time: false, range: [-0.6, xs.length - 0.4] }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
           axes: [
-            { ...axis, values: (_u, splits) => splits.map((s) => LABELS[s] ?? ''), splits: () => xs },
+            { ...axis, values: (_u, splits) => splits.map((s) => labelOf(s)), splits: () => xs.filter((x) => x % every === 0) },
             { ...axis, size: 56 },
           ],
           series: [
@@ -77,11 +99,11 @@ export function QuantileChart({ dist, title }: { dist: Distribution; title: stri
       dark.removeEventListener('change', redraw);
       plot?.destroy();
     };
-  }, [dist, title]);
+  }, [ys, labelOf, title]);
   return (
     <figure className="quantile-chart">
       <div ref={host} aria-hidden="true" />
-      <figcaption className="muted">{title}: quantiles across valid examples (not a histogram)</figcaption>
+      <figcaption className="muted">{caption}</figcaption>
     </figure>
   );
 }
