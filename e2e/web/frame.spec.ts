@@ -47,4 +47,21 @@ test.describe('sign-in and frame', () => {
     await page.keyboard.press('Tab');
     await expect(page.getByRole('link', { name: 'Skip to content' })).toBeFocused();
   });
+
+  test('a lost server connection shows "reconnecting" and recovers by itself', async ({ page, consoleErrors }) => {
+    await openApp(page, '/files');
+    await expect(page.getByRole('heading', { name: 'Files', exact: true })).toBeVisible();
+    // The server "goes away": every request to it fails at the network level.
+    const down = (route: { abort: (e?: string) => Promise<void> }) => route.abort('connectionrefused');
+    await page.route(/\/v1\/|\/$/, down);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Overview/ }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Reconnecting' })).toBeVisible();
+    await expect(page.getByTestId('server-health')).toContainText('Reconnecting');
+    await look(page, 'reconnecting');
+    await page.unroute(/\/v1\/|\/$/, down);
+    await expect(page.getByTestId('server-health')).toContainText('Server online', { timeout: 10_000 });
+    await expect(page.getByText('Lost the connection')).toHaveCount(0);
+    await expect(page.getByText(/fine-tune files? on this server|No fine-tune files yet/)).toBeVisible();
+    consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !/ERR_CONNECTION_REFUSED/.test(e)));
+  });
 });
