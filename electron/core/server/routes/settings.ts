@@ -11,6 +11,7 @@ import { ApiErrorBody } from '../../../shared/schemas/common.js';
 import { RotatedKey, Settings, SettingsPatch } from '../../../shared/schemas/settings.js';
 import { REPO_ROOT } from '../../python/locate.js';
 import { ApiError } from '../errors.js';
+import { gpuList } from './system.js';
 import type { CoreContext, RouteModule } from '../types.js';
 
 const run = promisify(execFile);
@@ -63,8 +64,6 @@ async function settingsOf(ctx: CoreContext): Promise<Settings & { restart_requir
   } catch {
     // Left null: not every filesystem answers statfs.
   }
-  const inv = ctx.jobs.inventory();
-  const holder = (gpu: number) => [...inv.live].find(([, gpus]) => gpus.includes(gpu))?.[0] ?? null;
   let mlflowEffective: string | null = null;
   if (ctx.mlflow) mlflowEffective = ctx.mlflow.currentUri();
   const hf = s.hfToken();
@@ -76,18 +75,7 @@ async function settingsOf(ctx: CoreContext): Promise<Settings & { restart_requir
     api_key: { masked: key.key ? mask(key.key) : null, source: key.source, rotatable: key.rotate !== null },
     data_dir: { path: ctx.dirs.root, ...disk },
     python: await probePython(ctx),
-    gpus: {
-      mode: inv.gpus.length ? 'gpu' : 'cpu',
-      data: inv.gpus.map((g) => ({
-        index: g.index,
-        uuid: g.uuid,
-        name: g.name,
-        memory_total_mib: g.memoryTotalMiB,
-        memory_used_mib: g.memoryUsedMiB,
-        utilization_percent: g.utilizationPercent,
-        job_id: holder(g.index),
-      })),
-    },
+    gpus: (({ mode, data }) => ({ mode, data }))(gpuList(ctx)),
     mlflow_uri: s.mlflowUri(),
     mlflow_effective_uri: mlflowEffective,
     hf_token: { set: hf.value !== null, source: hf.source },
