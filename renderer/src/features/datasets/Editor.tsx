@@ -4,10 +4,9 @@
  * rules, undo/redo, and "Save as new file" (derive) — or, for a new dataset, an upload.
  */
 import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { Link, useBlocker, useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import type { DatasetExample, ExamplePage } from '@shared/schemas/datasets.js';
-import type { ValidationIssue } from '@shared/schemas/validation.js';
 import type { OpenAIFile } from '@shared/schemas/files.js';
 import {
   applyWeightRule,
@@ -23,7 +22,9 @@ import { ConfirmDialog, ErrorNotice, FieldError, PageHeader, ProgressBar, Spinne
 import { errorFor } from '@/api';
 import { useSession, isDirty } from './model/session';
 import { currentText, displayIndexOf, isDeleted, isEdited, parseKey, rowAt, rowCount, buildDeriveBody, buildJsonl, type RowKey } from './model/edits';
-import { checkExample, type ExampleCheck } from './model/live-validation';
+import { checkExample } from './model/live-validation';
+import { useEditorIssues } from './use-editor-issues';
+import { useLeaveGuard, useUndoRedoKeys } from './use-editor-keys';
 import { PAGE_SIZE, useDerive, useExamplePage, useFile, useFullExample, useModels, useUploadJsonl, useValidationReport } from './queries';
 import { useTokenCounter } from './tokenizer';
 import { ExampleList, type ListHandle, type RowInfo } from './ExampleList';
@@ -36,18 +37,6 @@ type Tab = 'form' | 'raw' | 'tokens';
 type Filter = 'all' | 'errors' | 'warnings';
 const RULE_TEXT: Record<WeightRule, string> = { last_assistant_only: 'Train only the last assistant turn', all_assistant: 'Train every assistant turn' };
 const estimate = (s: string) => Math.ceil(new TextEncoder().encode(s).length / 4);
-
-/** Checks by text: a keystroke re-checks only the example it changed, not every edited one. */
-const checks = new Map<string, ExampleCheck>();
-function cachedCheck(text: string): ExampleCheck {
-  let c = checks.get(text);
-  if (!c) {
-    if (checks.size > 5000) checks.clear();
-    c = checkExample(text);
-    checks.set(text, c);
-  }
-  return c;
-}
 
 export function Editor({ fileId }: { fileId: string | null }) {
   const s = useSession();
@@ -102,36 +91,7 @@ export function Editor({ fileId }: { fileId: string | null }) {
     [qc, fileId],
   );
 
-  // Server report by 1-based example number; edited examples use live checks instead.
-  const serverIssues = useMemo(() => {
-    const errors = new Map<number, ValidationIssue[]>();
-    const warnings = new Map<number, ValidationIssue[]>();
-    for (const [m, arr] of [
-      [errors, report.data?.error_details ?? []],
-      [warnings, report.data?.warnings ?? []],
-    ] as const)
-      for (const i of arr) if (i.example !== null) m.set(i.example, [...(m.get(i.example) ?? []), i]);
-    return { errors, warnings };
-  }, [report.data]);
-
-  const liveChecks = useMemo(() => {
-    const m = new Map<RowKey, ExampleCheck>();
-    for (const [i, t] of Object.entries(s.edits.replaced)) m.set(`o:${Number(i)}`, cachedCheck(t));
-    for (const l of Object.values(s.edits.inserted)) for (const x of l) m.set(`n:${x.id}`, cachedCheck(x.text));
-    return m;
-  }, [s.edits]);
-
-  const issuesOf = useCallback(
-    (key: RowKey): { errors: ValidationIssue[]; warnings: ValidationIssue[] } => {
-      if (isDeleted(s.edits, key)) return { errors: [], warnings: [] };
-      const live = liveChecks.get(key);
-      if (live) return live;
-      const k = parseKey(key);
-      if ('original' in k) return { errors: serverIssues.errors.get(k.original + 1) ?? [], warnings: serverIssues.warnings.get(k.original + 1) ?? [] };
-      return { errors: [], warnings: [] };
-    },
-    [liveChecks, serverIssues, s.edits],
-  );
+  const { serverIssues, liveChecks, issuesOf, problems } = useEditorIssues(s.edits, report.data);
 
   const info = (key: RowKey): RowInfo => {
     const k = parseKey(key);
@@ -215,28 +175,9 @@ export function Editor({ fileId }: { fileId: string | null }) {
     list.current?.scrollTo(displayIndexOf(key, s.edits));
   };
 
-  // Undo / redo from the keyboard (CodeMirror keeps its own history inside the editor).
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (!(e.ctrlKey || e.metaKey) || e.key.toLowerCase() !== 'z') return;
-      if ((e.target as HTMLElement | null)?.closest?.('.cm-editor')) return;
-      e.preventDefault();
-      if (e.shiftKey) useSession.getState().redo();
-      else useSession.getState().undo();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
-
-  // Guard on leaving with unsaved edits: in-app navigation and closing/reloading the tab.
+  useUndoRedoKeys();
   const dirty = isDirty(s);
-  const blocker = useBlocker(({ currentLocation, nextLocation }) => dirty && currentLocation.pathname !== nextLocation.pathname);
-  useEffect(() => {
-    if (!dirty) return;
-    const h = (e: BeforeUnloadEvent) => e.preventDefault();
-    window.addEventListener('beforeunload', h);
-    return () => window.removeEventListener('beforeunload', h);
-  }, [dirty]);
+  const blocker = useLeaveGuard(dirty);
 
   const bulk = (rule: WeightRule, scope: 'checked' | 'file') => {
     if (scope === 'file') {
@@ -262,28 +203,6 @@ export function Editor({ fileId }: { fileId: string | null }) {
     toast(`${RULE_TEXT[rule]}: ${texts.length} example(s) changed${skipped ? `, ${skipped} skipped (not loaded or not valid JSON)` : ''}.`);
   };
 
-  // Problems: live ones for edited examples, the server's report for the rest.
-  const problems = useMemo(() => {
-    const out: { key: RowKey; where: string; issue: ValidationIssue; kind: 'error' | 'warning' }[] = [];
-    for (const [key, c] of liveChecks) {
-      if (isDeleted(s.edits, key)) continue;
-      const k = parseKey(key);
-      const where = 'original' in k ? `Example ${k.original + 1} (edited)` : 'New example';
-      for (const e of c.errors) out.push({ key, where, issue: e, kind: 'error' });
-      for (const w of c.warnings) out.push({ key, where, issue: w, kind: 'warning' });
-    }
-    for (const [kind, arr] of [
-      ['error', report.data?.error_details ?? []],
-      ['warning', report.data?.warnings ?? []],
-    ] as const)
-      for (const i of arr) {
-        if (i.example === null) continue;
-        const key: RowKey = `o:${i.example - 1}`;
-        if (isEdited(s.edits, key) || isDeleted(s.edits, key)) continue;
-        out.push({ key, where: `Example ${i.example}, line ${i.line}`, issue: i, kind });
-      }
-    return out;
-  }, [liveChecks, report.data, s.edits]);
   const errorExamples = new Set(problems.filter((p) => p.kind === 'error').map((p) => p.key)).size;
   const reportTruncated = report.data ? Object.values(report.data.error_counts).reduce((a, b) => a + b, 0) > report.data.error_details.length : false;
 
