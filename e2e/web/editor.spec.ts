@@ -187,6 +187,25 @@ test.describe('dataset editor', () => {
     await expect(detail.getByRole('textbox', { name: /Content of message 2/ })).toHaveValue(/ END$/);
   });
 
+  test('a 10 MB single-line example does not freeze the tab: cut, then "Show all" on demand', async ({ page }) => {
+    const big = JSON.stringify({ messages: [{ role: 'user', content: 'huge one' }, { role: 'assistant', content: 'y'.repeat(10_000_000) + ' END' }] });
+    const f = await uploadFile(`huge-${uniq()}.jsonl`, big + '\n');
+    await openApp(page, '/files');
+    // Watch the main thread from before the editor opens: no task may block it for long.
+    await page.evaluate(() => {
+      const w = window as unknown as { longest: number };
+      w.longest = 0;
+      new PerformanceObserver((l) => l.getEntries().forEach((e) => (w.longest = Math.max(w.longest, e.duration)))).observe({ type: 'longtask', buffered: false });
+    });
+    await page.goto(`/app/#/files/${f.id}/edit`);
+    const detail = page.getByRole('region', { name: 'Selected example' });
+    await expect(detail.getByText(/only its start is shown, read-only/)).toBeVisible();
+    const longest = await page.evaluate(() => (window as unknown as { longest: number }).longest);
+    expect(longest, 'longest main-thread task while opening (ms)').toBeLessThan(500);
+    await detail.getByRole('button', { name: 'Show all' }).click();
+    await expect(detail.getByRole('textbox', { name: /Content of message 2/ })).toHaveValue(/ END$/, { timeout: 30_000 });
+  });
+
   test('new dataset from scratch: write an example, save uploads it as JSONL', async ({ page }) => {
     await openApp(page, '/datasets/new');
     await expect(page.getByRole('heading', { name: 'Start from a sample' })).toBeVisible();
