@@ -34,6 +34,12 @@ export interface ChunkSize {
   gzip: number;
 }
 
+/** A package's name for a chunk from node_modules ("codemirror"), else the chunk's own name. */
+function chunkName(src: string, name: string | undefined): string {
+  const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(src);
+  return m ? m[1]! : (name ?? src);
+}
+
 export function bundleReport(outDir = OUT): { firstView: ChunkSize; lazy: ChunkSize[] } | null {
   const manifestPath = join(outDir, '.vite', 'manifest.json');
   if (!existsSync(manifestPath)) return null;
@@ -70,7 +76,7 @@ export function bundleReport(outDir = OUT): { firstView: ChunkSize; lazy: ChunkS
   const firstView = sum('first view (entry + static imports)', closure(entryKey, loaded));
   const lazy = Object.entries(manifest)
     .filter(([, c]) => c.isDynamicEntry)
-    .map(([k, c]) => sum(c.name ?? c.src ?? k, closure(k, new Set(loaded))))
+    .map(([k, c]) => sum(chunkName(c.src ?? k, c.name), closure(k, new Set(loaded))))
     .sort((a, b) => b.gzip - a.gzip);
   return { firstView, lazy };
 }
