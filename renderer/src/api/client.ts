@@ -22,8 +22,9 @@ export interface RequestOptions {
   keepalive?: boolean;
 }
 
-/** The server's origin: the page's own when served by the core, else HONE_SERVER from the build. */
-export const serverOrigin = (): string => (location.protocol.startsWith('http') ? location.origin : 'http://127.0.0.1:8017');
+/** The server's origin: the page's own when served by the core, else the default local server. */
+export const serverOrigin = (): string =>
+  typeof location !== 'undefined' && location.protocol.startsWith('http') ? location.origin : 'http://127.0.0.1:8017';
 
 export function url(path: string, query?: Query): string {
   const u = new URL(path, serverOrigin());
