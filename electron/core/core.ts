@@ -53,7 +53,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const python = opts.python ?? trainerPython();
   const catalog = new ModelCatalog(python, dirs.modelsDir);
   const settings = new SettingsStore(dirs);
-  const preparer = new ModelPreparer(python, dirs.modelsDir, catalog, () => ({ ...process.env, ...settings.childEnv(), ...opts.trainerEnv }));
+  // What every Python child gets: the settings' HF token and judge, then the host's own extras.
+  const childEnv = () => ({ ...process.env, ...settings.childEnv(), ...opts.trainerEnv });
+  const preparer = new ModelPreparer(python, dirs.modelsDir, catalog, childEnv);
   // Env (HONE_MLFLOW_URI / HONE_MLFLOW) ← settings.json ← 'local'; read once: a change applies after a restart.
   const mlflowSetting = opts.mlflow ?? settings.mlflowUri().value;
   const mlflow =
@@ -68,7 +70,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     python,
     gpuProbe: opts.gpuProbe ?? nvidiaSmiProbe,
     checkDataset: opts.checkDataset ?? workerDatasetCheck(files, dirs),
-    trainerEnv: opts.trainerEnv,
+    childEnv,
     stopGraceMs: opts.stopGraceMs,
     killGraceMs: opts.killGraceMs,
     checkpointEverySeconds: opts.checkpointEverySeconds ?? (Number(process.env.HONE_CHECKPOINT_EVERY_SECONDS) || undefined),
@@ -93,7 +95,6 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         }
       : undefined,
     benchmarksByDefault: opts.benchmarksByDefault ?? (() => settings.benchmarksByDefault().value),
-    settingsEnv: () => settings.childEnv(),
   });
   await jobs.init();
 

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFileSync, writeFileSync, chmodSync, existsSync, renameSync } from 'node:fs';
+import { readFileSync, chmodSync, existsSync } from 'node:fs';
+import { writeSecretFile } from '../storage/secret-file.js';
 
 export interface ResolvedKey {
   key: string;
@@ -18,18 +19,13 @@ export function resolveApiKey(envValue: string | undefined, keyFile: string): Re
     const stored = readFileSync(keyFile, 'utf8').trim();
     if (stored) return { key: stored, source: 'file' };
   }
-  const key = `hone-${randomBytes(32).toString('base64url')}`;
-  writeFileSync(keyFile, `${key}\n`, { mode: 0o600 });
-  return { key, source: 'generated' };
+  return { key: rotateApiKey(keyFile), source: 'generated' };
 }
 
 /** A new random key written over the stored one (0600, atomically); the old key stops working. */
 export function rotateApiKey(keyFile: string): string {
   const key = `hone-${randomBytes(32).toString('base64url')}`;
-  const tmp = `${keyFile}.tmp-${randomBytes(6).toString('hex')}`;
-  writeFileSync(tmp, `${key}\n`, { mode: 0o600 });
-  chmodSync(tmp, 0o600);
-  renameSync(tmp, keyFile);
+  writeSecretFile(keyFile, `${key}\n`);
   return key;
 }
 

@@ -8,6 +8,7 @@ import type { ExampleEdit } from '../../shared/schemas/datasets.js';
 import { applyWeightRuleToText, type WeightRule } from '../../shared/datasets/index.js';
 import { badRequest } from '../server/errors.js';
 import type { IndexHandle } from './example-index.js';
+import { readAt } from './example-pages.js';
 
 const OUT_CHUNK = 1 << 20;
 const BATCH = 8192;
@@ -59,22 +60,14 @@ function checkExample(text: string, param: string): void {
 
 /** Sequential positioned reads through a 1 MiB window: records are in file order. */
 class WindowReader {
-  private buf = Buffer.alloc(0);
+  private buf: Buffer = Buffer.alloc(0);
   private start = 0;
   constructor(private readonly fh: FileHandle) {}
   async get(offset: number, length: number): Promise<Buffer> {
     if (offset < this.start || offset + length > this.start + this.buf.length) {
-      const n = Math.max(length, OUT_CHUNK);
-      const buf = Buffer.allocUnsafe(n);
-      let done = 0;
-      while (done < n) {
-        const { bytesRead } = await this.fh.read(buf, done, n - done, offset + done);
-        if (bytesRead === 0) break;
-        done += bytesRead;
-      }
-      this.buf = buf.subarray(0, done);
+      this.buf = await readAt(this.fh, offset, Math.max(length, OUT_CHUNK));
       this.start = offset;
-      if (done < length) throw new Error('the file is shorter than its index');
+      if (this.buf.length < length) throw new Error('the file is shorter than its index');
     }
     return this.buf.subarray(offset - this.start, offset - this.start + length);
   }

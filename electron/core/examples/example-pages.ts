@@ -4,7 +4,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import type { DatasetExample, ExamplePage, ExamplesQuery } from '../../shared/schemas/datasets.js';
-import type { ValDatasetResponse } from '../../shared/schemas/validation.js';
+import type { ValDatasetResponse, ValidationIssue } from '../../shared/schemas/validation.js';
 import type { ExampleSpan } from './example-scan.js';
 import type { IndexHandle } from './example-index.js';
 import { sniff } from '../../shared/validation/records.js';
@@ -44,7 +44,8 @@ export async function readExamples(path: string, spans: ExampleSpan[], maxBytes:
   }
 }
 
-async function readAt(fh: FileHandle, pos: number, n: number): Promise<Buffer> {
+/** Up to `n` bytes at `pos` (fewer at the end of the file). */
+export async function readAt(fh: FileHandle, pos: number, n: number): Promise<Buffer> {
   const buf = Buffer.allocUnsafe(n);
   let done = 0;
   while (done < n) {
@@ -106,9 +107,13 @@ export async function examplePage(p: PageInput): Promise<ExamplePage> {
 
 const fatal = () => new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+/** "line N: message" for a validation issue. */
+const describeIssue = (issue: ValidationIssue) => `${issue.line !== null ? `line ${issue.line}: ` : ''}${issue.message}`;
+
 /**
  * Null when the file can be edited as examples; else why not, in the validator's words when its
- * latest report names the problem. Decided from the file's head and its first examples.
+ * latest report names the problem. Decided from the file's head and its first example, and, once
+ * the whole file is indexed, from whether a JSON array breaks part-way (saving would drop the rest).
  */
 export async function readOnlyReason(path: string, fileBytes: number, index: IndexHandle, report: ValDatasetResponse | null): Promise<string | null> {
   if (fileBytes === 0) return null;
@@ -118,7 +123,7 @@ export async function readOnlyReason(path: string, fileBytes: number, index: Ind
     const issue = report?.error_details.find(
       (e) => (e.category === 'invalid_json' || e.category === 'invalid_encoding' || e.category === 'data_type') && (example === null || e.example === example || (line !== null && e.line === line)),
     );
-    return issue ? `${issue.line !== null ? `line ${issue.line}: ` : ''}${issue.message}` : null;
+    return issue ? describeIssue(issue) : null;
   };
   if (s.kind === 'bad_encoding') return fromReport(null, null) ?? s.message;
   await index.waitFor(1, BUILD_WAIT_MS);
@@ -131,7 +136,12 @@ export async function readOnlyReason(path: string, fileBytes: number, index: Ind
   if (!first) return null;
   const [bytes] = await readExamples(path, [first], 0);
   const why = notAnObject(bytes!);
-  return why ? (fromReport(1, first.line) ?? `line ${first.line}: ${why}`) : null;
+  if (why) return fromReport(1, first.line) ?? `line ${first.line}: ${why}`;
+  if (index.done && !index.clean) {
+    const fault = report?.error_details.find((e) => e.category === 'invalid_json' && e.example === null);
+    return fault ? describeIssue(fault) : `invalid JSON: the JSON array is malformed after example ${index.count}`;
+  }
+  return null;
 }
 
 function notAnObject(b: Uint8Array): string | null {

@@ -32,8 +32,8 @@ export interface JobServiceOptions {
   python: string;
   gpuProbe: GpuProbe;
   checkDataset: DatasetCheck;
-  /** Extra environment for trainers (e.g. HF_HUB_OFFLINE in tests). */
-  trainerEnv?: NodeJS.ProcessEnv;
+  /** The full environment of trainer and benchmark processes, read at each start (default: process.env). */
+  childEnv?: () => NodeJS.ProcessEnv;
   /** After the stop file: how long to wait for a checkpoint before SIGTERM, then before SIGKILL. */
   stopGraceMs?: number;
   killGraceMs?: number;
@@ -44,8 +44,6 @@ export interface JobServiceOptions {
   mlflowForBenchmark?: (job: JobRow) => Promise<Record<string, unknown> | null>;
   /** Benchmarks after a successful job unless the job turns them off (default true); a function is read per new job (settings). */
   benchmarksByDefault?: boolean | (() => boolean);
-  /** Environment from the settings (HF token, judge), read at each trainer start; `trainerEnv` wins. */
-  settingsEnv?: () => NodeJS.ProcessEnv;
 }
 
 interface Live {
@@ -79,9 +77,9 @@ export class JobService {
     return typeof d === 'function' ? d() : d !== false;
   }
 
-  /** Everything a trainer or benchmark process gets on top of process.env. */
+  /** The environment of a trainer or benchmark process (read at each start: settings can change). */
   private childEnv(): NodeJS.ProcessEnv {
-    return { ...process.env, ...this.o.settingsEnv?.(), ...this.o.trainerEnv };
+    return this.o.childEnv?.() ?? process.env;
   }
 
   jobDir(id: string): string {

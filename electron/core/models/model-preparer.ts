@@ -9,12 +9,14 @@ import { resolveModelDir } from '../validation/model-tokenizer.js';
 import { ApiError } from '../server/errors.js';
 
 const run = promisify(execFile);
+/** After a failed preparation, polls see the failure for this long before it is tried again. */
+const RETRY_AFTER_MS = 60_000;
 
 export type PrepareState = { status: 'ready'; dir: string } | { status: 'preparing' } | { status: 'failed'; message: string } | { status: 'unknown' };
 
 export class ModelPreparer {
   private readonly running = new Map<string, Promise<string>>();
-  private readonly failures = new Map<string, string>();
+  private readonly failures = new Map<string, { message: string; at: number }>();
 
   constructor(
     private readonly python: string,
@@ -38,20 +40,19 @@ export class ModelPreparer {
     return (await this.catalog.entries()).some((e) => e.id === name && e.kind === 'builtin');
   }
 
-  /** Where the model stands; starts preparing a built-in that is not ready (unless a run just failed). */
-  async state(name: string, start = true): Promise<PrepareState> {
-    const dir = this.installed(name);
-    if (dir && !this.running.has(name)) return { status: 'ready', dir };
+  /**
+   * Where the model stands; starts preparing a built-in that is not ready. A failed preparation is
+   * reported (not restarted on every poll) until RETRY_AFTER_MS has passed.
+   */
+  async state(name: string): Promise<PrepareState> {
     if (this.running.has(name)) return { status: 'preparing' };
+    const dir = this.installed(name);
+    if (dir) return { status: 'ready', dir };
     if (!(await this.isBuiltin(name))) return { status: 'unknown' };
     const failed = this.failures.get(name);
-    if (failed && !start) return { status: 'failed', message: failed };
-    if (start) {
-      this.failures.delete(name);
-      void this.prepare(name).catch(() => undefined);
-      return { status: 'preparing' };
-    }
-    return { status: 'unknown' };
+    if (failed && Date.now() - failed.at < RETRY_AFTER_MS) return { status: 'failed', message: failed.message };
+    void this.prepare(name).catch(() => undefined);
+    return { status: 'preparing' };
   }
 
   /**
@@ -59,9 +60,10 @@ export class ModelPreparer {
    * `resolveModelDir`, so unknown models still get its ModelNotFoundError.
    */
   async ensure(name: string): Promise<string> {
+    if (this.running.has(name)) return this.prepare(name);
     const dir = this.installed(name);
-    if (dir && !this.running.has(name)) return dir;
-    if (this.running.has(name) || (await this.isBuiltin(name))) return this.prepare(name);
+    if (dir) return dir;
+    if (await this.isBuiltin(name)) return this.prepare(name);
     return resolveModelDir(this.modelsDir, name); // throws ModelNotFoundError with the list
   }
 
@@ -80,9 +82,10 @@ export class ModelPreparer {
           const err = e as { stdout?: string; message: string };
           const fromJson = /"message":\s*"([^"]+)"/.exec(err.stdout ?? '')?.[1];
           const message = `Preparing the model '${name}' failed: ${fromJson ?? err.message.split('\n')[0]}`;
-          this.failures.set(name, message);
+          this.failures.set(name, { message, at: Date.now() });
           throw new ApiError(503, message, 'model', 'model_prepare_failed');
         }
+        this.failures.delete(name);
         return resolveModelDir(this.modelsDir, name);
       })().finally(() => this.running.delete(name));
       this.running.set(name, p);

@@ -3,11 +3,10 @@
  * Environment variables override stored values; every effective value says where it came from.
  * Secrets (HF token, judge API key) are write-only through the API.
  */
-import { randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import type { SettingSource, SettingsPatch } from '../../shared/schemas/settings.js';
 import type { DataDir } from '../storage/data-dir.js';
+import { writeSecretFile } from '../storage/secret-file.js';
 
 interface Stored {
   mlflow_uri?: string;
@@ -21,14 +20,6 @@ export interface Sourced<T> {
   value: T;
   source: SettingSource;
   env_var: string | null;
-}
-
-/** Writes `text` to `path` with mode 0600, atomically (temp + rename). */
-export function writeSecretFile(path: string, text: string): void {
-  const tmp = join(dirname(path), `.tmp-${randomUUID()}`);
-  writeFileSync(tmp, text, { mode: 0o600 });
-  chmodSync(tmp, 0o600);
-  renameSync(tmp, path);
 }
 
 export class SettingsStore {

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
-import { HfTokenCounter } from '../../shared/validation/index.js';
+import { HfTokenCounter, type HfTokenizerFiles } from '../../shared/validation/index.js';
 
 export class ModelNotFoundError extends Error {
   constructor(
@@ -39,16 +39,18 @@ export function resolveModelDir(modelsDir: string, name: string): string {
 const readJson = (dir: string, f: string): Record<string, unknown> | null =>
   existsSync(join(dir, f)) ? (JSON.parse(readFileSync(join(dir, f), 'utf8')) as Record<string, unknown>) : null;
 
-/** Reads tokenizer.json, tokenizer_config.json, chat_template.jinja and config.json of a model dir. */
-export function loadTokenCounter(dir: string, name: string): HfTokenCounter {
+/** tokenizer.json, tokenizer_config.json, chat_template.jinja and config.json of a model dir. */
+export function readTokenizerFiles(dir: string): HfTokenizerFiles {
   const template = join(dir, 'chat_template.jinja');
-  return new HfTokenCounter(
-    {
-      tokenizerJson: readJson(dir, 'tokenizer.json')!,
-      tokenizerConfig: readJson(dir, 'tokenizer_config.json') ?? {},
-      chatTemplate: existsSync(template) ? readFileSync(template, 'utf8') : null,
-      modelConfig: readJson(dir, 'config.json'),
-    },
-    name,
-  );
+  return {
+    tokenizerJson: readJson(dir, 'tokenizer.json')!,
+    tokenizerConfig: readJson(dir, 'tokenizer_config.json') ?? {},
+    chatTemplate: existsSync(template) ? readFileSync(template, 'utf8') : null,
+    modelConfig: readJson(dir, 'config.json'),
+  };
+}
+
+/** The exact token counter of a model dir (what the server's validation uses). */
+export function loadTokenCounter(dir: string, name: string): HfTokenCounter {
+  return new HfTokenCounter(readTokenizerFiles(dir), name);
 }

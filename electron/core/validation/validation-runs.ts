@@ -44,14 +44,8 @@ export class ValidationRuns {
     const file = this.files.require(fileId, 'file_id');
     const model = body.model ?? null;
     const needsPrepare = model !== null && !this.preparer.installed(model);
-    if (model !== null && needsPrepare && !(await this.preparer.isBuiltin(model))) {
-      try {
-        await this.preparer.ensure(model); // throws the 404 that lists the installed models
-      } catch (e) {
-        if (e instanceof ModelNotFoundError) throw new ApiError(404, e.message, 'model', 'model_not_found');
-        throw e;
-      }
-    }
+    // Not installed and not a built-in: ModelNotFoundError now (the route answers 404 with the list).
+    if (needsPrepare && !(await this.preparer.isBuiltin(model))) await this.preparer.ensure(model);
     const run: ValidationRun = {
       id: `valrun_${randomBytes(12).toString('hex')}`,
       object: 'dataset.validation_run',

@@ -17,16 +17,24 @@ import type { CoreContext, RouteModule } from '../types.js';
 
 const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 404: ApiErrorBody, 413: ApiErrorBody };
 
-async function openIndex(ctx: CoreContext, fileId: string): Promise<{ path: string; bytes: number; index: IndexHandle }> {
+async function openIndex(ctx: CoreContext, fileId: string): Promise<{ file: OpenAIFile; path: string; index: IndexHandle }> {
   const file = ctx.files.require(fileId, 'file_id');
   const path = ctx.files.contentPath(fileId);
-  return { path, bytes: file.bytes, index: await ctx.examples.open(fileId, path, file.bytes) };
+  return { file, path, index: await ctx.examples.open(fileId, path, file.bytes) };
 }
 
 export const exampleRoutes: RouteModule = (app, ctx) => {
-  // Decided once per file (files are immutable); forgotten with the file.
-  const readOnly = new Map<string, Promise<string | null>>();
+  // Final once the whole file is indexed (files are immutable); forgotten with the file.
+  const readOnly = new Map<string, string | null>();
   ctx.files.onDeleted((id) => void readOnly.delete(id));
+  const reasonFor = async (fileId: string, path: string, bytes: number, index: IndexHandle): Promise<string | null> => {
+    const known = readOnly.get(fileId);
+    if (known !== undefined) return known;
+    const final = index.done; // read before: the reason below then saw the whole file
+    const reason = await readOnlyReason(path, bytes, index, await validationService(ctx).latest(fileId));
+    if (final) readOnly.set(fileId, reason);
+    return reason;
+  };
 
   app.get(
     '/v1/files/:file_id/examples',
@@ -43,23 +51,9 @@ export const exampleRoutes: RouteModule = (app, ctx) => {
     },
     async (req) => {
       const fileId = req.params.file_id;
-      const { path, bytes, index } = await openIndex(ctx, fileId);
-      let reason = readOnly.get(fileId);
-      if (!reason) {
-        reason = validationService(ctx)
-          .latest(fileId)
-          .then((report) => readOnlyReason(path, bytes, index, report));
-        readOnly.set(fileId, reason);
-        reason.catch(() => readOnly.delete(fileId));
-      }
-      let ro = await reason;
-      if (ro === null && index.done && !index.clean) {
-        // A JSON array broken part-way: saving would drop what follows the fault.
-        const report = await validationService(ctx).latest(fileId);
-        const issue = report?.error_details.find((e) => e.category === 'invalid_json' && e.example === null);
-        ro = issue ? `${issue.line !== null ? `line ${issue.line}: ` : ''}${issue.message}` : `invalid JSON: the JSON array is malformed after example ${index.count}`;
-      }
-      return examplePage({ fileId, path, fileBytes: bytes, index, query: req.query, readOnlyReason: ro });
+      const { file, path, index } = await openIndex(ctx, fileId);
+      const ro = await reasonFor(fileId, path, file.bytes, index);
+      return examplePage({ fileId, path, fileBytes: file.bytes, index, query: req.query, readOnlyReason: ro });
     },
   );
 
@@ -79,8 +73,7 @@ export const exampleRoutes: RouteModule = (app, ctx) => {
     },
     async (req) => {
       const fileId = req.params.file_id;
-      const original = ctx.files.require(fileId, 'file_id');
-      const { path, index } = await openIndex(ctx, fileId);
+      const { file: original, path, index } = await openIndex(ctx, fileId);
       await index.finished();
       if (!index.clean) {
         throw badRequest(`The JSON array is malformed after example ${index.count}; saving it would drop the rest of the file. Fix the file and upload it again.`, 'file_id', 'invalid_file');

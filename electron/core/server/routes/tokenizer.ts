@@ -3,20 +3,15 @@
  * exactly as the trainer does. A built-in that is not prepared yet is prepared in the background;
  * until then the answer is 202 `{status: 'preparing'}`.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { ApiErrorBody } from '../../../shared/schemas/common.js';
 import { ModelTokenizer } from '../../../shared/schemas/tokenizer.js';
-import { modelsWithTokenizer } from '../../validation/model-tokenizer.js';
+import { modelsWithTokenizer, readTokenizerFiles } from '../../validation/model-tokenizer.js';
 import { ApiError } from '../errors.js';
 import type { RouteModule } from '../types.js';
 
 const Params = z.object({ model: z.string().min(1).max(512) });
 const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 404: ApiErrorBody, 503: ApiErrorBody };
-
-const readJson = (dir: string, f: string): Record<string, unknown> | null =>
-  existsSync(join(dir, f)) ? (JSON.parse(readFileSync(join(dir, f), 'utf8')) as Record<string, unknown>) : null;
 
 export const tokenizerRoutes: RouteModule = (app, ctx) => {
   app.get(
@@ -42,17 +37,20 @@ export const tokenizerRoutes: RouteModule = (app, ctx) => {
         const have = modelsWithTokenizer(ctx.dirs.modelsDir);
         throw new ApiError(404, `The model '${model}' has no tokenizer here.${have.length ? ` Models with a tokenizer: ${have.join(', ')}.` : ''}`, 'model', 'model_not_found');
       }
-      const dir = state.dir;
-      const config = readJson(dir, 'tokenizer_config.json') ?? {};
-      const template = join(dir, 'chat_template.jinja');
-      const chat_template = existsSync(template) ? readFileSync(template, 'utf8') : typeof config.chat_template === 'string' ? config.chat_template : null;
+      const f = readTokenizerFiles(state.dir);
+      const inConfig = f.tokenizerConfig.chat_template;
       return {
         object: 'model.tokenizer' as const,
         model,
         status: 'ready' as const,
         progress: 1,
         message: null,
-        files: { tokenizer_json: readJson(dir, 'tokenizer.json')!, tokenizer_config: config, chat_template, model_config: readJson(dir, 'config.json') },
+        files: {
+          tokenizer_json: f.tokenizerJson as Record<string, unknown>,
+          tokenizer_config: f.tokenizerConfig,
+          chat_template: f.chatTemplate ?? (typeof inConfig === 'string' ? inConfig : null),
+          model_config: f.modelConfig ?? null,
+        },
       };
     },
   );

@@ -7,7 +7,7 @@ import { ApiErrorBody } from '../../../shared/schemas/common.js';
 import { FileIdParams } from '../../../shared/schemas/files.js';
 import { CreateValidationRunBody, ValidationRun } from '../../../shared/schemas/validation.js';
 import { ValidationRuns } from '../../validation/validation-runs.js';
-import { validationService } from './validation.js';
+import { mapModelErrors, validationService } from './validation.js';
 import type { RouteModule } from '../types.js';
 
 const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 404: ApiErrorBody };
@@ -36,7 +36,7 @@ export const validationRunRoutes: RouteModule = (app, ctx) => {
     },
     async (req, reply) => {
       reply.code(202);
-      return runs.create(req.params.file_id, req.body);
+      return mapModelErrors(() => runs.create(req.params.file_id, req.body));
     },
   );
 

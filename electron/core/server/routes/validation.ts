@@ -36,7 +36,7 @@ export function validationService(ctx: CoreContext): ValidationService {
 }
 
 /** Unknown models are 404s that say which models exist, like an unknown file. */
-async function mapModelErrors<T>(run: () => Promise<T>): Promise<T> {
+export async function mapModelErrors<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (e) {

@@ -74,7 +74,8 @@ export function useTokenizer(model: string | null) {
     enabled: !!model,
     staleTime: Infinity,
     placeholderData: keepPreviousData,
-    refetchInterval: (q) => (q.state.data?.status === 'preparing' ? 1000 : false),
+    // Poll while preparing; a failed preparation (503) stops the polling and shows its message.
+    refetchInterval: (q) => (!q.state.error && q.state.data?.status === 'preparing' ? 1000 : false),
   });
 }
 
