@@ -38,6 +38,8 @@ export async function look(page: Page, name: string, opts: { exclude?: string[] 
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`), `axe on ${name}`).toEqual([]);
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  // From the top: a scrolled page would put the sticky sidebar mid-picture in a full-page shot.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
   await page.emulateMedia({ colorScheme: 'dark' });
   const dark = (await new AxeBuilder({ page }).withRules(['color-contrast']).analyze()).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');

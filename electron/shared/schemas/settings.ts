@@ -51,7 +51,11 @@ export type Settings = z.infer<typeof Settings>;
 /** Every field optional; `null` clears a stored value (back to the default). Secrets are write-only. */
 export const SettingsPatch = z
   .object({
-    mlflow_uri: z.union([z.literal('local'), z.literal('off'), z.url({ protocol: /^https?$/ })]).nullable().optional(),
+    mlflow_uri: z
+      // Zod reports the URL branch when nothing matches, so the message goes there.
+      .union([z.literal('local'), z.literal('off'), z.url({ protocol: /^https?$/, error: "use 'local' (Hone runs its own server), 'off', or the http(s) URL of an MLflow server" })])
+      .nullable()
+      .optional(),
     hf_token: z.string().min(1).max(512).nullable().optional(),
     judge_base_url: z.url({ protocol: /^https?$/ }).nullable().optional(),
     judge_model: z.string().min(1).max(256).nullable().optional(),

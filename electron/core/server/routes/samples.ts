@@ -23,7 +23,8 @@ function descriptions(dir: string): Map<string, string> {
   if (!existsSync(readme)) return out;
   for (const line of readFileSync(readme, 'utf8').split('\n')) {
     const m = /^\|\s*`([^`]+)`\s*\|\s*([^|]*)\|\s*([^|]*)\|/.exec(line);
-    if (m) out.set(m[1]!, `${m[3]!.trim()} (${m[2]!.trim()})`);
+    // Markdown code spans read as plain words in the app.
+    if (m) out.set(m[1]!, `${m[3]!.trim()} (${m[2]!.trim()})`.replace(/`/g, ''));
   }
   return out;
 }
