@@ -12,7 +12,21 @@ const alias = { '@shared': resolve('electron/shared'), '@': resolve('renderer/sr
 export default defineConfig({
   main: {
     resolve: { alias },
-    build: { outDir: 'out/main', minify: true, rollupOptions: { input: { index: resolve('electron/main/index.ts') } } },
+    build: {
+      outDir: 'out/main',
+      minify: true,
+      rollupOptions: {
+        // index.js: the shell; core.js: the core, run by the shell in a utilityProcess (core-host.ts).
+        // validate-worker.js: the validation worker thread, loaded by run-in-worker.ts as core.js's sibling.
+        input: {
+          index: resolve('electron/main/index.ts'),
+          core: resolve('electron/core/utility.ts'),
+          'validate-worker': resolve('electron/core/validation/validate-worker.ts'),
+        },
+        // Native modules load from node_modules (unpacked from the asar when packaged), never bundled.
+        external: ['better-sqlite3', '@lydell/node-pty'],
+      },
+    },
   },
   preload: {
     build: {

@@ -13,6 +13,8 @@ export default defineConfig({
     include: ['electron/**/*.test.ts', 'tests/node/**/*.test.ts', 'bench/**/*.test.ts', 'renderer/src/**/*.test.ts'],
     exclude: ['node_modules/**', 'e2e/**', 'out/**'],
     testTimeout: 60_000,
+    // Two files at a time on 2 cores: most files wait on subprocesses (Python start-up, trainers, MLflow), not the CPU.
+    maxWorkers: 2,
     hookTimeout: 60_000,
     pool: 'forks',
   },

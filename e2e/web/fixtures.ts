@@ -7,28 +7,31 @@ import { test as base, expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { E2E_KEY, E2E_PORT, SCREENSHOT_DIR } from './env';
+import { E2E_FULL_PORT, E2E_KEY, E2E_PORT, SCREENSHOT_DIR } from './env';
 
 export const API = `http://127.0.0.1:${E2E_PORT}`;
+/** The server with MLflow and post-job benchmarks on (see env.ts). */
+export const FULL = `http://127.0.0.1:${E2E_FULL_PORT}`;
 
-export async function api(path: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(`${API}${path}`, { ...init, headers: { authorization: `Bearer ${E2E_KEY}`, ...(init.headers ?? {}) } });
+export async function api(path: string, init: RequestInit = {}, server = API): Promise<Response> {
+  return fetch(`${server}${path}`, { ...init, headers: { authorization: `Bearer ${E2E_KEY}`, ...(init.headers ?? {}) } });
 }
 
 /** Uploads bytes through the Files API (test set-up only; the UI path is tested in files specs). */
-export async function uploadFile(name: string, content: string | Uint8Array, purpose = 'fine-tune'): Promise<{ id: string; filename: string }> {
+export async function uploadFile(name: string, content: string | Uint8Array, purpose = 'fine-tune', server = API): Promise<{ id: string; filename: string }> {
   const form = new FormData();
   form.set('purpose', purpose);
   form.set('file', new Blob([typeof content === 'string' ? content : new Uint8Array(content)]), name);
-  const res = await api('/v1/files', { method: 'POST', body: form });
+  const res = await api('/v1/files', { method: 'POST', body: form }, server);
   if (!res.ok) throw new Error(`upload failed: ${res.status} ${await res.text()}`);
   return (await res.json()) as { id: string; filename: string };
 }
 
-export async function openApp(page: Page, route = '/overview'): Promise<void> {
-  await page.goto(`/app/#token=${encodeURIComponent(E2E_KEY)}`);
+/** Signs in and opens `route`; `server` = FULL for the server with MLflow and benchmarks. */
+export async function openApp(page: Page, route = '/overview', server = API): Promise<void> {
+  await page.goto(`${server}/app/#token=${encodeURIComponent(E2E_KEY)}`);
   await expect(page.getByTestId('server-health')).toContainText('Server online');
-  if (route !== '/overview') await page.goto(`/app/#${route}`);
+  if (route !== '/overview') await page.goto(`${server}/app/#${route}`);
 }
 
 export async function look(page: Page, name: string, opts: { exclude?: string[] } = {}): Promise<void> {
@@ -51,7 +54,8 @@ export async function look(page: Page, name: string, opts: { exclude?: string[] 
 /**
  * Fails the test on any console error or uncaught exception of the app (a 404 for an icon
  * included). Chromium also logs every 4xx answer of the API; those are the errors the UI shows on
- * purpose (a wrong key, a refused upload), so they are left out. A test that expects another
+ * purpose (a wrong key, a refused upload), so they are left out, as is MLflow's page in the
+ * Experiments frame. A test that expects another
  * error removes it from `consoleErrors`.
  */
 export const test = base.extend<{ consoleErrors: string[] }>({
@@ -62,6 +66,8 @@ export const test = base.extend<{ consoleErrors: string[] }>({
         if (m.type() !== 'error') return;
         const at = m.location().url;
         if (/status of 4\d\d/.test(m.text()) && /\/v1\//.test(at)) return;
+        // MLflow's own UI in the Experiments frame is a third-party page with its own console noise.
+        if (new URL(at || 'about:blank', 'http://x').pathname.startsWith('/mlflow/')) return;
         errors.push(`${m.text()} (${at})`);
       });
       page.on('pageerror', (e) => errors.push(e.message));

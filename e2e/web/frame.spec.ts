@@ -36,10 +36,10 @@ test.describe('sign-in and frame', () => {
 
   test('every view of the sidebar renders, passes axe, and is reachable from the keyboard', async ({ page }) => {
     await openApp(page);
-    for (const name of ['Jobs', 'Models', 'Benchmarks', 'Experiments']) {
+    // Each view's own spec looks at it in depth; here: the sidebar reaches each one.
+    for (const name of ['Overview', 'Files', 'Jobs', 'Models', 'Benchmarks', 'Experiments', 'Settings']) {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: new RegExp(name) }).click();
-      await expect(page.getByRole('heading', { name, exact: true })).toBeVisible();
-      await look(page, `placeholder-${name.toLowerCase()}`);
+      await expect(page.getByRole('heading', { name, exact: true, level: 1 })).toBeVisible();
     }
     // Keyboard: from a fresh load, Tab reaches the skip link first (the key stays for the tab).
     await page.reload();
@@ -61,7 +61,8 @@ test.describe('sign-in and frame', () => {
     await page.unroute(/\/v1\/|\/$/, down);
     await expect(page.getByTestId('server-health')).toContainText('Server online', { timeout: 10_000 });
     await expect(page.getByText('Lost the connection')).toHaveCount(0);
-    await expect(page.getByText(/fine-tune files? on this server|No fine-tune files yet/)).toBeVisible();
+    // Back online, the overview's live stream reconnects by itself.
+    await expect(page.getByTestId('live-state')).toContainText('updated live', { timeout: 20_000 });
     consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !/ERR_CONNECTION_REFUSED/.test(e)));
   });
 });

@@ -4,62 +4,13 @@
  * throw-away server of this spec's own (generated key, no overrides), killed at the end, so the
  * other specs keep their key.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
 import type { Page } from '@playwright/test';
+import { startSpare, type Spare } from './spare-server';
 import { test, expect, openApp, look, API } from './fixtures';
 import { E2E_KEY } from './env';
 
 test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
-
-const freePort = () =>
-  new Promise<number>((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => ok(port));
-    });
-  });
-
-interface Spare {
-  proc: ChildProcess;
-  url: string;
-  key: string;
-  dir: string;
-}
-
-/** A headless Hone with a generated key and no environment overrides; resolves on its HONE_READY line. */
-async function startSpare(): Promise<Spare> {
-  const dir = mkdtempSync(join(tmpdir(), 'hone-settings-e2e-'));
-  const env = { ...process.env };
-  for (const k of Object.keys(env)) if (k.startsWith('HONE_') || k === 'HF_TOKEN') delete env[k];
-  const port = await freePort();
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'electron/core/headless.ts', '--port', String(port), '--data-dir', dir], {
-    cwd: resolve(import.meta.dirname, '../..'),
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise<Spare>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`spare server did not start:\n${out}\n${err}`)), 60_000);
-    proc.once('exit', (code) => fail(new Error(`spare server exited ${code}:\n${out}\n${err}`)));
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const ready = /HONE_READY (\{.*\})/.exec(out);
-      const key = /API key \(new[^)]*\): (\S+)/.exec(out);
-      if (ready && key) {
-        clearTimeout(timer);
-        ok({ proc, url: (JSON.parse(ready[1]!) as { url: string }).url, key: key[1]!, dir });
-      }
-    });
-  });
-}
 
 async function openSpare(page: Page, s: Spare, key = s.key): Promise<void> {
   await page.goto(`${s.url}/app/#token=${encodeURIComponent(key)}`);
@@ -99,7 +50,7 @@ test.describe('settings on a spare server', () => {
   test.describe.configure({ mode: 'serial' });
   let spare: Spare;
   test.beforeAll(async () => {
-    spare = await startSpare();
+    spare = await startSpare('settings');
   });
   test.afterAll(() => {
     spare?.proc.kill('SIGTERM');

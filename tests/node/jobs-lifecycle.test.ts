@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -8,7 +8,8 @@ import OpenAI, { toFile } from 'openai';
 import { startTestServer, TEST_KEY, type TestServer } from './helpers/server.js';
 import { chatJsonl } from './helpers/datasets.js';
 import { waitFor } from './helpers/wait.js';
-import { sessionMembers } from '../../electron/core/runner/process-tree.js';
+import { sessionMembers, signalSession } from '../../electron/core/runner/process-tree.js';
+import { DataDir } from '../../electron/core/storage/data-dir.js';
 
 const OFFLINE = { HF_HUB_OFFLINE: '1' };
 const servers: TestServer[] = [];
@@ -101,7 +102,7 @@ describe('job lifecycle', () => {
     expect(unauth.status).toBe(401);
   }, 300_000);
 
-  it('kill -9 of the server mid-training: on restart the job resumes past its checkpoint and succeeds', async () => {
+  it('kill -9 of the server mid-training: the trainer keeps running and is re-attached; killed with it, the job resumes past its checkpoint', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'hone-crash-'));
     const startProc = async (): Promise<{ proc: ChildProcess; url: string }> => {
       const proc = spawn(process.execPath, ['--import', 'tsx', 'electron/core/headless.ts', '--port', '0', '--data-dir', dataDir], {
@@ -114,20 +115,48 @@ describe('job lifecycle', () => {
       });
       return { proc, url };
     };
+    const crash = async (p: ChildProcess) => {
+      p.kill('SIGKILL');
+      await new Promise((r) => p.once('exit', r));
+    };
+    const trainerPid = (msgs: string[]) => Number([...msgs].reverse().map((m) => /trainer on .* \(pid (\d+)\)/.exec(m)).find(Boolean)![1]);
     let srv = await startProc();
     try {
       let client = new OpenAI({ apiKey: TEST_KEY, baseURL: `${srv.url}/v1`, maxRetries: 0 });
       const file = await client.files.create({ file: await toFile(Buffer.from(chatJsonl(30)), 't.jsonl'), purpose: 'fine-tune' });
-      const job = await client.fineTuning.jobs.create({ training_file: file.id, model: 'hone-tiny-llama', hyperparameters: { n_epochs: 4, batch_size: 1 } });
-      const c = client;
+      const job = await client.fineTuning.jobs.create({ training_file: file.id, model: 'hone-tiny-llama', hyperparameters: { n_epochs: 8, batch_size: 1 } });
+      let c = client;
       await waitFor(() => c.fineTuning.jobs.checkpoints.list(job.id), (p) => p.data.length > 0, 180_000, 'a checkpoint');
-      srv.proc.kill('SIGKILL');
-      await new Promise((r) => srv.proc.once('exit', r));
+      const pid = trainerPid(await allMessages(client, job.id));
+      const consoleFile = new DataDir(dataDir).jobsDir + `/${job.id}/console.log`;
+      const consoleBefore = statSync(consoleFile).size;
 
+      // 1. The core dies; the trainer does not (it outlives its terminal) and the next core takes it back.
+      await crash(srv.proc);
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(sessionMembers(pid).length, 'the trainer outlived the core').toBeGreaterThan(0);
+      srv = await startProc();
+      client = new OpenAI({ apiKey: TEST_KEY, baseURL: `${srv.url}/v1`, maxRetries: 0 });
+      c = client;
+      const reattached = await waitFor(() => allMessages(c, job.id), (m) => m.some((x) => x.startsWith('Hone restarted; the trainer kept running and was re-attached')), 30_000, 're-attach');
+      expect(reattached.join('\n')).toContain(`(pid ${pid}`);
+      expect((await client.fineTuning.jobs.retrieve(job.id)).status).toBe('running');
+      // Its progress and console keep arriving through the new core.
+      const stepAt = (await client.fineTuning.jobs.checkpoints.list(job.id)).data.length;
+      await waitFor(() => c.fineTuning.jobs.checkpoints.list(job.id), (p) => p.data.length > stepAt || p.data.length >= 3, 120_000, 'a checkpoint after re-attach');
+      // The trainer writes its console itself now, where the job page reads it.
+      expect(statSync(consoleFile).size).toBeGreaterThan(consoleBefore);
+
+      // 2. The core and its trainer die together: the job is queued again and resumes from its checkpoint.
+      await crash(srv.proc);
+      signalSession(pid, 'SIGKILL');
+      for (let i = 0; i < 50 && sessionMembers(pid).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
       srv = await startProc();
       client = new OpenAI({ apiKey: TEST_KEY, baseURL: `${srv.url}/v1`, maxRetries: 0 });
       const c2 = client;
-      const done = await waitFor(() => c2.fineTuning.jobs.retrieve(job.id), (j) => terminal(j.status), 300_000, 'job end after restart');
+      const done = await waitFor(() => c2.fineTuning.jobs.retrieve(job.id), (j) => terminal(j.status), 480_000, 'job end after restart').catch(async (e: Error) => {
+        throw new Error(`${e.message}\n${(await allMessages(c2, job.id)).join('\n')}\n${readFileSync(consoleFile, 'utf8').slice(-3000)}`);
+      });
       expect(done.status, JSON.stringify(done.error)).toBe('succeeded');
       const msgs = await allMessages(client, job.id);
       expect(msgs.some((m) => m.startsWith('Hone stopped while this job was running')), msgs.join('\n')).toBe(true);
@@ -139,5 +168,5 @@ describe('job lifecycle', () => {
       await new Promise((r) => setTimeout(r, 500));
       rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 600_000);
+  }, 900_000);
 });

@@ -7,6 +7,8 @@ from hone_server import start_server, stop_server
 
 @pytest.fixture(scope="session")
 def hone():
-    s = start_server()
+    # Tests never reach the real hub (the hub path is tested against a local one in tests/node):
+    # offline, an unknown hub id is a 400 hub_offline, not a lookup that depends on the network.
+    s = start_server(env_extra={"HF_HUB_OFFLINE": "1"})
     yield s
     stop_server(s)

@@ -4,6 +4,7 @@ import os
 import subprocess
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,6 +36,17 @@ def start_server(extra_args=(), env_extra=None) -> HoneServer:
         raise RuntimeError("server did not start:\n" + "".join(lines))
     threading.Thread(target=lambda: [None for _ in proc.stdout], daemon=True).start()  # keep draining
     return HoneServer(ready["url"], data_dir, None if "--no-auth" in extra_args else KEY, proc)
+
+
+def wait(fn, ok, timeout, what):
+    """Polls ``fn`` until ``ok`` of its value holds; fails naming ``what`` and the last value."""
+    end = time.time() + timeout
+    while True:
+        v = fn()
+        if ok(v):
+            return v
+        assert time.time() < end, f"timed out waiting for {what}: {v}"
+        time.sleep(0.5)
 
 
 def stop_server(s: HoneServer):

@@ -14,7 +14,7 @@ def test_schemathesis_finds_no_server_errors(hone, tmp_path):
         sys.executable, "-m", "schemathesis.cli", "run", f"{hone.url}/openapi.json",
         "--header", f"Authorization: Bearer {KEY}",
         "--checks", "not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance",
-        "--max-examples", "40",
+        "--max-examples", "25",  # CI has a time budget: 25 per operation still covers every route
         "--phases", "examples,coverage,fuzzing,stateful",
         "--workers", "1",
         "--request-timeout", "30",

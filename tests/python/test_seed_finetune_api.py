@@ -6,12 +6,11 @@ holds the CPU slot first, so the guide's 8B job stays queued and is cancelled de
 """
 import io
 import json
-import time
 from contextlib import redirect_stdout
 
 import pytest
 
-from hone_server import KEY, SEED_SETUP, start_server, stop_server
+from hone_server import KEY, SEED_SETUP, start_server, stop_server, wait
 
 SEED_CREATE = '''client.fine_tuning.jobs.create(
   training_file="fine-tune-fine-tune-jsonl-filtered_germanrag",
@@ -96,16 +95,6 @@ def seed_env(monkeypatch):
     monkeypatch.setenv("API_KEY", KEY)
     yield s
     stop_server(s)
-
-
-def wait(fn, ok, timeout, what):
-    end = time.time() + timeout
-    while True:
-        v = fn()
-        if ok(v):
-            return v
-        assert time.time() < end, f"timed out waiting for {what}: {v}"
-        time.sleep(0.5)
 
 
 def test_seed_finetune_api(seed_env, tmp_path):

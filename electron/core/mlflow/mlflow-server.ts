@@ -13,6 +13,13 @@ export interface MlflowOptions {
   startTimeoutMs?: number;
 }
 
+/**
+ * The path MLflow serves everything under (`--static-prefix`): the UI, its ajax-api, the REST API and
+ * /health. Hone's reverse proxy exposes the same path on its own origin, so the UI's relative URLs
+ * work through it unchanged; the local tracking URI ends with it.
+ */
+export const MLFLOW_PREFIX = '/mlflow';
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -54,6 +61,18 @@ export class MlflowServer {
     return this.proc && this.proc.exitCode === null ? this.url : null;
   }
 
+  /** The local server's origin (`http://127.0.0.1:<port>`) once it runs; null for a remote URI or before the first start. */
+  localOrigin(): string | null {
+    if (this.o.remoteUri) return null;
+    const uri = this.currentUri();
+    return uri ? new URL(uri).origin : null;
+  }
+
+  /** True when runs go to a remote tracking server (nothing runs locally). */
+  get isRemote(): boolean {
+    return !!this.o.remoteUri;
+  }
+
   /** The tracking URI, starting (or restarting) the local server if needed. */
   async uri(): Promise<string> {
     if (this.o.remoteUri) return this.o.remoteUri.replace(/\/$/, '');
@@ -62,21 +81,32 @@ export class MlflowServer {
     return this.starting;
   }
 
+  /**
+   * Stops the server and everything it spawned: `mlflow server` runs uvicorn (and, unless disabled,
+   * job runners) as children, so the whole process group gets SIGTERM, then SIGKILL after 5 s.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     const p = this.proc;
-    if (!p || p.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(() => p.kill('SIGKILL'), 5_000);
-      p.once('exit', () => (clearTimeout(t), resolve()));
-      p.kill('SIGTERM');
-    });
+    if (!p?.pid) return;
+    const pid = p.pid;
+    if (p.exitCode === null && p.signalCode === null) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => signalGroup(pid, 'SIGKILL'), 5_000);
+        p.once('exit', () => (clearTimeout(t), resolve()));
+        signalGroup(pid, 'SIGTERM');
+      });
+    }
+    // The leader may exit before its children: wait for the group to empty, then force it.
+    const deadline = Date.now() + 5_000;
+    while (groupAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    if (groupAlive(pid)) signalGroup(pid, 'SIGKILL');
   }
 
   private async start(): Promise<string> {
     mkdirSync(join(this.o.dir, 'artifacts'), { recursive: true });
     const port = (this.port ??= await freePort());
-    const url = `http://127.0.0.1:${port}`;
+    const url = `http://127.0.0.1:${port}${MLFLOW_PREFIX}`;
     const log = createWriteStream(join(this.o.dir, 'server.log'), { flags: 'a' });
     const proc = spawn(
       this.o.python,
@@ -88,14 +118,23 @@ export class MlflowServer {
         '--backend-store-uri', `sqlite:///${join(this.o.dir, 'mlflow.db')}`,
         '--artifacts-destination', join(this.o.dir, 'artifacts'),
         '--serve-artifacts',
+        '--static-prefix', MLFLOW_PREFIX,
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PYTHONUNBUFFERED: '1' }, detached: false },
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        // No GenAI job runners (8 huey processes Hone never uses), no usage telemetry (nothing leaves
+        // the machine). Its own process group, so stop() and a restart after a crash reach uvicorn too.
+        env: { ...process.env, PYTHONUNBUFFERED: '1', MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false', MLFLOW_DISABLE_TELEMETRY: 'true' },
+        detached: process.platform !== 'win32',
+      },
     );
     proc.stdout!.pipe(log, { end: false });
     proc.stderr!.pipe(log, { end: false });
     this.proc = proc;
     proc.once('exit', () => {
       if (this.proc === proc) this.url = null;
+      // Children left behind by a killed leader would keep the port (and answer /health).
+      if (!this.stopping && proc.pid) signalGroup(proc.pid, 'SIGKILL');
       // Died on its own: bring it back, so a running job's logging continues.
       if (!this.stopping && this.proc === proc) {
         this.restarts++;
@@ -111,7 +150,7 @@ export class MlflowServer {
       }
       await new Promise((r) => setTimeout(r, 250));
     }
-    proc.kill('SIGKILL');
+    if (proc.pid) signalGroup(proc.pid, 'SIGKILL');
     throw new Error(`the MLflow server did not answer within ${(this.o.startTimeoutMs ?? 120_000) / 1000} s; see ${join(this.o.dir, 'server.log')}`);
   }
 
@@ -122,5 +161,23 @@ export class MlflowServer {
     } catch {
       return false;
     }
+  }
+}
+
+/** Signals a process group (POSIX), or the process itself on Windows; a gone group is no error. */
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(process.platform === 'win32' ? pid : -pid, signal);
+  } catch {
+    // ESRCH: nothing left to signal.
+  }
+}
+
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(process.platform === 'win32' ? pid : -pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }

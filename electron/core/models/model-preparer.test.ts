@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ModelPreparer } from './model-preparer.js';
+import { ModelPreparer, parseProgress } from './model-preparer.js';
 import type { ModelCatalog } from './catalog.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hone-preparer-'));
@@ -20,5 +20,14 @@ describe('ModelPreparer', () => {
     expect(failed).toMatchObject({ status: 'failed' });
     expect(await p.state('tiny')).toMatchObject({ status: 'failed' }); // still reported, not started again
     expect(await p.state('nope')).toEqual({ status: 'unknown' });
+  });
+});
+
+describe('parseProgress', () => {
+  it("reads the trainer's last (done/total bytes), carriage returns and unknown totals included", () => {
+    const err = '\rDownloading a/b: 0.0 MB of 2.0 MB (0/2000000 bytes)\rDownloading a/b: 1.0 MB of 2.0 MB (1000000/2000000 bytes)';
+    expect(parseProgress(err, null)).toEqual({ bytes_done: 1000000, bytes_total: 2000000 });
+    expect(parseProgress('Preparing x: 0.5 MB (500000/? bytes)', 7)).toEqual({ bytes_done: 500000, bytes_total: 7 });
+    expect(parseProgress('Loading weights', null)).toBeNull();
   });
 });

@@ -10,7 +10,12 @@ export interface GpuInfo {
   memoryTotalMiB: number;
   memoryUsedMiB: number | null;
   utilizationPercent: number | null;
+  /** Degrees Celsius; null where nvidia-smi says [N/A] (optional: injected probes may leave it out). */
+  temperatureC?: number | null;
 }
+
+/** The columns asked of nvidia-smi, in the order parseNvidiaSmi reads them. */
+export const NVIDIA_SMI_FIELDS = 'index,uuid,name,memory.total,memory.used,utilization.gpu,temperature.gpu';
 
 /** Where the GPU list comes from; tests inject their own. */
 export type GpuProbe = () => Promise<GpuInfo[]>;
@@ -21,17 +26,14 @@ export type GpuProbe = () => Promise<GpuInfo[]>;
  */
 export const nvidiaSmiProbe: GpuProbe = async () => {
   try {
-    const { stdout } = await run(
-      'nvidia-smi',
-      ['--query-gpu=index,uuid,name,memory.total,memory.used,utilization.gpu', '--format=csv,noheader,nounits'],
-      { timeout: 10_000 },
-    );
+    const { stdout } = await run('nvidia-smi', [`--query-gpu=${NVIDIA_SMI_FIELDS}`, '--format=csv,noheader,nounits'], { timeout: 10_000 });
     return parseNvidiaSmi(stdout, process.env.CUDA_VISIBLE_DEVICES);
   } catch {
     return [];
   }
 };
 
+/** `nvidia-smi --format=csv,noheader,nounits` lines; "[N/A]" / "[Not Supported]" fields become null. */
 export function parseNvidiaSmi(csv: string, visible?: string): GpuInfo[] {
   const num = (s: string | undefined) => {
     const n = Number((s ?? '').trim());
@@ -42,7 +44,7 @@ export function parseNvidiaSmi(csv: string, visible?: string): GpuInfo[] {
     .map((l) => l.trim())
     .filter(Boolean)
     .map((line) => {
-      const [index, uuid, name, total, used, util] = line.split(',').map((s) => s.trim());
+      const [index, uuid, name, total, used, util, temp] = line.split(',').map((s) => s.trim());
       return {
         index: Number(index),
         uuid: uuid ?? '',
@@ -50,6 +52,8 @@ export function parseNvidiaSmi(csv: string, visible?: string): GpuInfo[] {
         memoryTotalMiB: num(total) ?? 0,
         memoryUsedMiB: num(used),
         utilizationPercent: num(util),
+        // Only when the column was asked for (older callers' CSVs have six).
+        ...(temp !== undefined ? { temperatureC: num(temp) } : {}),
       };
     })
     .filter((g) => Number.isInteger(g.index));

@@ -68,3 +68,25 @@ describe('parseNvidiaSmi', () => {
     expect(parseNvidiaSmi('0, GPU-x, T4, 15360, [N/A], [N/A]')[0]).toMatchObject({ memoryUsedMiB: null, utilizationPercent: null });
   });
 });
+
+describe('serving slots (preemptible inference workers)', () => {
+  const q = (id: string, gpus: number, seq: number) => ({ id, gpus, priority: 0, seq });
+  it('a CPU job waits while the CPU serves, and the worker is asked to unload', () => {
+    const plan = planSchedule({ gpus: [] }, [], [q('a', 0, 1)], [{ gpu: null, holder: 'hone-tiny-llama' }]);
+    expect(plan.start).toEqual([]);
+    expect(plan.waiting[0]!.reason).toBe('the CPU is serving hone-tiny-llama; unloading it for this job');
+    expect(plan.preempt).toEqual([{ gpu: null, holder: 'hone-tiny-llama', for: 'a' }]);
+  });
+  it('a GPU job takes a free GPU before it preempts a serving one', () => {
+    const plan = planSchedule({ gpus: [0, 1] }, [], [q('a', 1, 1), q('b', 1, 2)], [{ gpu: 0, holder: 'smollm2' }]);
+    expect(plan.start).toEqual([{ id: 'a', gpus: [1], cpu: false }]);
+    expect(plan.waiting).toEqual([{ id: 'b', position: 1, reason: 'GPU 0 is serving smollm2; unloading it for this job' }]);
+    expect(plan.preempt).toEqual([{ gpu: 0, holder: 'smollm2', for: 'b' }]);
+  });
+  it('without serving slots the plan is unchanged and has no preempt list', () => {
+    const plan = planSchedule({ gpus: [0] }, [], [q('a', 1, 1)], []);
+    expect(plan.start).toEqual([{ id: 'a', gpus: [0], cpu: false }]);
+    expect(plan.preempt).toEqual([]);
+    expect(planSchedule({ gpus: [0] }, [], [q('a', 1, 1)]).preempt).toBeUndefined();
+  });
+});

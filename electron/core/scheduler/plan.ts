@@ -28,15 +28,26 @@ export interface SlotInventory {
 export interface Plan {
   start: Array<{ id: string; gpus: number[]; cpu: boolean }>;
   waiting: Array<{ id: string; position: number; reason: string }>;
+  /** Serving slots to unload so the waiting job named in `for` can start (only with `serving`). */
+  preempt?: Array<ServingSlot & { for: string }>;
 }
 
-export function planSchedule(inv: SlotInventory, running: RunningJob[], queued: QueuedJob[]): Plan {
+/** A slot an inference worker holds (GPU index, or null = the CPU slot): preemptible by training. */
+export interface ServingSlot {
+  gpu: number | null;
+  holder: string;
+}
+
+export function planSchedule(inv: SlotInventory, running: RunningJob[], queued: QueuedJob[], serving?: ServingSlot[]): Plan {
   const busy = new Set(running.flatMap((r) => r.gpus));
-  let free = inv.gpus.filter((g) => !busy.has(g));
+  // Serving slots are not free: a job that needs one waits while its worker unloads.
+  const served = new Map((serving ?? []).filter((s) => s.gpu !== null && !busy.has(s.gpu)).map((s) => [s.gpu as number, s]));
+  let free = inv.gpus.filter((g) => !busy.has(g) && !served.has(g));
+  const cpuServed = (serving ?? []).find((s) => s.gpu === null || inv.gpus.length === 0);
   // One CPU job at a time: training saturates every core, two would just thrash.
   let cpuFree = !running.some((r) => r.cpu);
   const order = [...queued].sort((a, b) => b.priority - a.priority || a.seq - b.seq);
-  const plan: Plan = { start: [], waiting: [] };
+  const plan: Plan = { start: [], waiting: [], ...(serving ? { preempt: [] } : {}) };
   let reserved = 0; // GPUs held back for blocked jobs ahead in the queue
   let position = 0;
   let cpuWaiting = 0;
@@ -44,6 +55,13 @@ export function planSchedule(inv: SlotInventory, running: RunningJob[], queued: 
   for (const job of order) {
     const wantsCpu = job.gpus === 0 || inv.gpus.length === 0;
     if (wantsCpu) {
+      if (cpuFree && cpuWaiting === 0 && cpuServed) {
+        plan.preempt!.push({ ...cpuServed, for: job.id });
+        cpuWaiting++;
+        cpuFree = false;
+        plan.waiting.push({ id: job.id, position: ++position, reason: `the CPU is serving ${cpuServed.holder}; unloading it for this job` });
+        continue;
+      }
       if (cpuFree && cpuWaiting === 0) {
         plan.start.push({ id: job.id, gpus: [], cpu: true });
         cpuFree = false;
@@ -73,6 +91,19 @@ export function planSchedule(inv: SlotInventory, running: RunningJob[], queued: 
       const take = free.slice(0, job.gpus);
       free = free.slice(job.gpus);
       plan.start.push({ id: job.id, gpus: take, cpu: false });
+      continue;
+    }
+    // Enough GPUs once serving workers unload: unload them (after their current generation) and wait.
+    if (served.size > 0 && job.gpus <= usable + served.size) {
+      const take = [...served.values()].slice(0, job.gpus - Math.max(0, usable));
+      for (const sv of take) served.delete(sv.gpu as number);
+      plan.preempt!.push(...take.map((sv) => ({ ...sv, for: job.id })));
+      reserved += Math.max(0, usable);
+      plan.waiting.push({
+        id: job.id,
+        position: ++position,
+        reason: take.map((sv) => `GPU ${sv.gpu} is serving ${sv.holder}`).join('; ') + '; unloading it for this job',
+      });
       continue;
     }
     reserved += Math.max(0, Math.min(job.gpus, free.length) - reserved);

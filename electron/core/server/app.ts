@@ -20,10 +20,17 @@ import { sampleRoutes } from './routes/samples.js';
 import { settingsRoutes } from './routes/settings.js';
 import { tokenizerRoutes } from './routes/tokenizer.js';
 import { appUiRoutes } from './routes/app-ui.js';
+import { estimateRoutes } from './routes/estimate.js';
+import { mlflowProxyRoutes } from './routes/mlflow-proxy.js';
+import { liveRoutes } from './routes/live.js';
+import { environmentRoutes } from './routes/environment.js';
+import { packRoutes } from './routes/packs.js';
+import { chatRoutes } from './routes/chat.js';
+import { exportRoutes } from './routes/exports.js';
 import type { App, CoreContext, RouteModule } from './types.js';
 
 /** Every resource's routes; add a module here to expose it. */
-const ROUTES: RouteModule[] = [healthRoutes, fileRoutes, uploadRoutes, validationRoutes, validationRunRoutes, exampleRoutes, jobRoutes, benchmarkRoutes, tokenizerRoutes, modelRoutes, sampleRoutes, settingsRoutes, systemRoutes, openapiRoutes];
+const ROUTES: RouteModule[] = [healthRoutes, fileRoutes, uploadRoutes, validationRoutes, validationRunRoutes, exampleRoutes, jobRoutes, benchmarkRoutes, tokenizerRoutes, modelRoutes, sampleRoutes, settingsRoutes, systemRoutes, estimateRoutes, liveRoutes, environmentRoutes, packRoutes, mlflowProxyRoutes, chatRoutes, exportRoutes, openapiRoutes];
 
 export interface AppOptions {
   security: SecurityOptions;

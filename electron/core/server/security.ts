@@ -45,6 +45,8 @@ export function hostNameOf(hostHeader: string): string {
 const PUBLIC_ROUTES = new Set(['/', '/v1', '/v1/', '/openapi.json', '/app']);
 /** The built app's static files (no secrets in them; the app asks for the key itself). */
 const PUBLIC_PREFIXES = ['/app/'];
+/** The proxied MLflow UI: a frame cannot send the key; its session cookie is checked in routes/mlflow-proxy.ts. */
+const isCookieAuthorised = (path: string) => path === '/mlflow' || path.startsWith('/mlflow/');
 
 /**
  * First hooks of every request: Host allow-list (DNS rebinding), Origin allow-list (cross-site
@@ -64,6 +66,7 @@ export function registerSecurity(app: FastifyInstance, opts: SecurityOptions): v
     if (opts.apiKey === null) return;
     const path = req.url.split('?')[0]!;
     if ((PUBLIC_ROUTES.has(path) || PUBLIC_PREFIXES.some((p) => path.startsWith(p))) && (req.method === 'GET' || req.method === 'HEAD')) return;
+    if (isCookieAuthorised(path)) return;
     const given = keyFromHeaders(req.headers);
     if (given === null) {
       throw new ApiError(

@@ -11,7 +11,8 @@ export interface RunningServer {
   url: string;
   port: number;
   apiKey: ResolvedKey | null;
-  close(): Promise<void>;
+  /** detach: running trainers are left running (see JobService.close). */
+  close(opts?: { detach?: boolean }): Promise<void>;
 }
 
 /** Opens the core, builds the API and listens. Used by the headless CLI, Electron and tests. */
@@ -50,8 +51,9 @@ export async function startServer(
     url: `http://${shownHost}:${port}`,
     port,
     apiKey,
-    async close() {
+    async close(closeOpts = {}) {
       await app.close();
+      if (closeOpts.detach) await core.jobs.close({ detach: true });
       await core.close();
     },
   };

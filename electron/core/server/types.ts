@@ -10,6 +10,10 @@ import type { MlflowServer } from '../mlflow/mlflow-server.js';
 import type { ExampleIndexes } from '../examples/example-index.js';
 import type { ModelPreparer } from '../models/model-preparer.js';
 import type { SettingsStore } from '../settings/settings-store.js';
+import type { EnvironmentManager } from '../environment/manager.js';
+import type { PackImporter } from '../packs/pack-importer.js';
+import type { ServingManager } from '../serving/serving-manager.js';
+import type { ExportService } from '../exports/export-service.js';
 
 /** Fastify with zod schemas as the type provider: handlers get typed params, query and body. */
 export type App = FastifyInstance<
@@ -36,8 +40,16 @@ export interface CoreContext {
   /** Built-in models prepared on demand (tokenizers for the editor and validation). */
   preparer: ModelPreparer;
   settings: SettingsStore;
+  /** Offline packs imported from disk (models, benchmark datasets). */
+  packs: PackImporter;
   /** The trainer's Python. */
   python: string;
+  /** Inference workers behind /v1/chat/completions (electron/core/serving). */
+  serving: ServingManager;
+  /** Model exports: merged, GGUF, Ollama (electron/core/exports). */
+  exports: ExportService;
+  /** The Python environment: status, install / repair / verify runs (electron/core/environment). */
+  environment: EnvironmentManager;
   /** Where the server listens (set by startServer after listen). */
   server: { url: string; host: string; port: number; team_mode: boolean };
   /** The API key in force; `rotate` is null when it cannot be rotated (HONE_API_KEY, auth off). */

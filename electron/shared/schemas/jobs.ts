@@ -165,6 +165,26 @@ export const Model = z
     kind: z.enum(['builtin', 'local', 'hub', 'fine-tuned']),
     base_model: z.string().nullable(),
     path: z.string().nullable(),
+    // Hone extras for the Models view and the job wizard (optional: older servers omit them).
+    /** One line for people: what the model is. */
+    description: z.string().nullable().optional(),
+    /** Bytes on disk (a fine-tuned model: its adapter or weights); before a download or preparation, what it will write when known. */
+    size_bytes: z.number().nullable().optional(),
+    /** Parameter count when known. */
+    parameters: z.number().nullable().optional(),
+    /** What training it needs, for people, e.g. "runs on the CPU; about 1 GB of memory". */
+    requirements: z.string().nullable().optional(),
+    /** ready: weights here; not_prepared/not_downloaded: fetched on first use or with prepare. */
+    status: z.enum(['ready', 'not_prepared', 'not_downloaded', 'preparing', 'downloading', 'failed']).optional(),
+    /** While preparing/downloading. */
+    progress: z.object({ bytes_done: z.number(), bytes_total: z.number().nullable() }).nullable().optional(),
+    /** Why the last prepare/download failed, readable. */
+    error: z.string().nullable().optional(),
+    /** The job that made a fine-tuned model. */
+    job_id: z.string().nullable().optional(),
+    /** Whether it can be the base of a new job, and why not. */
+    can_be_base: z.boolean().optional(),
+    not_base_reason: z.string().nullable().optional(),
   })
   .meta({ id: 'Model' });
 export type Model = z.infer<typeof Model>;
@@ -178,6 +198,8 @@ export const Gpu = z.object({
   memory_total_mib: z.number(),
   memory_used_mib: z.number().nullable(),
   utilization_percent: z.number().nullable(),
+  /** Hone extra: degrees Celsius as nvidia-smi reports it. */
+  temperature_c: z.number().nullable().optional(),
   job_id: z.string().nullable(),
 });
 export const GpuInventory = z

@@ -145,22 +145,10 @@ export async function stream(path: string, opts: StreamOptions): Promise<void> {
     try {
       const res = await raw('GET', path, { query: opts.query, signal: opts.signal, headers: last ? { 'last-event-id': last, accept: 'text/event-stream' } : { accept: 'text/event-stream' } });
       delay = 500;
-      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-      let buf = '';
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buf += value;
-        let cut: number;
-        while ((cut = buf.indexOf('\n\n')) >= 0) {
-          const block = buf.slice(0, cut);
-          buf = buf.slice(cut + 2);
-          const ev = parseBlock(block);
-          if (!ev) continue;
-          if (ev.id !== null) last = ev.id;
-          opts.onEvent(ev);
-        }
-      }
+      await readEvents(res, (ev) => {
+        if (ev.id !== null) last = ev.id;
+        opts.onEvent(ev);
+      });
     } catch (e) {
       if (opts.signal.aborted) return;
       if (e instanceof ApiError && !e.isNetwork && e.status < 500) throw e;
@@ -168,6 +156,43 @@ export async function stream(path: string, opts: StreamOptions): Promise<void> {
     await new Promise((r) => setTimeout(r, delay));
     delay = Math.min(delay * 2, 10_000);
   }
+}
+
+/** Calls `onEvent` for each SSE block of the response body, until the body ends. */
+async function readEvents(res: Response, onEvent: (e: SseEvent) => void): Promise<void> {
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buf = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buf += value.replace(/\r\n/g, '\n');
+    let cut: number;
+    while ((cut = buf.indexOf('\n\n')) >= 0) {
+      const ev = parseBlock(buf.slice(0, cut));
+      buf = buf.slice(cut + 2);
+      if (ev) onEvent(ev);
+    }
+  }
+}
+
+export interface PostStreamOptions {
+  json: unknown;
+  /** Each `data:` payload, in order (`[DONE]` included: the caller decides what ends it). */
+  onData: (data: string) => void;
+  /** Aborting closes the connection: the server stops generating. */
+  signal: AbortSignal;
+}
+
+/**
+ * A one-shot SSE answer to a POST (chat completions, comparisons): no resume, since a generation
+ * cannot be picked up again. Failures before the stream starts are ApiErrors with the envelope;
+ * resolves when the server ends the body, rejects with an AbortError when `signal` aborts.
+ */
+export async function postStream(path: string, opts: PostStreamOptions): Promise<void> {
+  const res = await raw('POST', path, { json: opts.json, signal: opts.signal, headers: { accept: 'text/event-stream' } });
+  await readEvents(res, (ev) => {
+    if (ev.data) opts.onData(ev.data);
+  });
 }
 
 function parseBlock(block: string): SseEvent | null {
@@ -194,5 +219,6 @@ export const api = {
   raw,
   send,
   stream,
+  postStream,
   url,
 };

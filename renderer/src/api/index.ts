@@ -2,3 +2,5 @@ export { api, serverOrigin, type SseEvent, type UploadOptions, type RequestOptio
 export { ApiError, errorFor } from './errors';
 export { getToken, setToken, onTokenChange, takeTokenFromLocation } from './session';
 export { useConnection } from './connection';
+export { keys } from './keys';
+export { useSystemStatus, useLiveStream } from './system';

@@ -75,3 +75,29 @@ describe('api.stream', () => {
     await expect(api.stream('/v1/x', { signal: new AbortController().signal, onEvent: () => {} })).rejects.toMatchObject({ status: 404, message: 'No such job', param: 'fine_tuning_job_id' });
   });
 });
+
+describe('api.postStream', () => {
+  it('posts the body with the key and hands over each data payload once, CRLF framing included', async () => {
+    let sent: RequestInit | undefined;
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (_url: string, init: RequestInit) => {
+        sent = init;
+        return sse(['data: {"a":1}\r\n\r\n: ping\n\nda', 'ta: {"b":2}\n\ndata: [DONE]\n\n']);
+      }),
+    );
+    const got: string[] = [];
+    await api.postStream('/v1/chat/completions', { json: { model: 'm' }, signal: new AbortController().signal, onData: (d) => got.push(d) });
+    expect(got).toEqual(['{"a":1}', '{"b":2}', '[DONE]']);
+    expect(sent?.method).toBe('POST');
+    expect(sent?.body).toBe('{"model":"m"}');
+    expect((sent?.headers as Record<string, string>)['content-type']).toBe('application/json');
+  });
+
+  it('an error answer before the stream rejects with the envelope and its param (no retry)', async () => {
+    const fetchMock = vi.fn(async () => new Response(JSON.stringify({ error: { message: 'temperature must be at most 2', type: 'invalid_request_error', param: 'temperature', code: null } }), { status: 400 }));
+    vi.stubGlobal('fetch', fetchMock);
+    await expect(api.postStream('/v1/chat/completions', { json: {}, signal: new AbortController().signal, onData: () => {} })).rejects.toMatchObject({ status: 400, param: 'temperature' });
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+  });
+});

@@ -6,14 +6,23 @@ import { Spinner } from '@/ui';
 import { queryClient } from './query-client';
 import { Frame } from './Frame';
 import { SignIn } from './SignIn';
-import { ComingSoon } from './ComingSoon';
-import { OverviewView } from './OverviewView';
+import { NotFound } from './NotFound';
+import { OverviewView } from '@/features/overview';
 
 // Each feature is its own chunk: the first view loads only what it shows (the editor and CodeMirror stay out).
 const FilesView = lazy(() => import('@/features/files').then((m) => ({ default: m.FilesView })));
 const DatasetEditorView = lazy(() => import('@/features/datasets').then((m) => ({ default: m.DatasetEditorView })));
 const NewDatasetView = lazy(() => import('@/features/datasets').then((m) => ({ default: m.NewDatasetView })));
 const ValidationView = lazy(() => import('@/features/validation').then((m) => ({ default: m.ValidationView })));
+const JobsView = lazy(() => import('@/features/jobs').then((m) => ({ default: m.JobsView })));
+const JobView = lazy(() => import('@/features/jobs').then((m) => ({ default: m.JobView })));
+const NewJobView = lazy(() => import('@/features/new-job').then((m) => ({ default: m.NewJobView })));
+const ModelsView = lazy(() => import('@/features/models').then((m) => ({ default: m.ModelsView })));
+const BenchmarksView = lazy(() => import('@/features/benchmarks').then((m) => ({ default: m.BenchmarksView })));
+const BenchmarkView = lazy(() => import('@/features/benchmarks').then((m) => ({ default: m.BenchmarkView })));
+const ExperimentsView = lazy(() => import('@/features/experiments').then((m) => ({ default: m.ExperimentsView })));
+const SetupView = lazy(() => import('@/features/setup').then((m) => ({ default: m.SetupView })));
+const PlaygroundView = lazy(() => import('@/features/playground').then((m) => ({ default: m.PlaygroundView })));
 const SettingsView = lazy(() => import('@/features/settings').then((m) => ({ default: m.SettingsView })));
 
 const page = (node: ReactNode) => (
@@ -40,12 +49,17 @@ const makeRouter = () =>
       { path: 'files/:fileId/edit', element: page(<DatasetEditorView />) },
       { path: 'files/:fileId/validation', element: page(<ValidationView />) },
       { path: 'datasets/new', element: page(<NewDatasetView />) },
+      { path: 'setup', element: page(<SetupView />) },
       { path: 'settings', element: page(<SettingsView />) },
-      { path: 'jobs', element: <ComingSoon title="Jobs" /> },
-      { path: 'models', element: <ComingSoon title="Models" /> },
-      { path: 'benchmarks', element: <ComingSoon title="Benchmarks" /> },
-      { path: 'experiments', element: <ComingSoon title="Experiments" /> },
-      { path: '*', element: <ComingSoon title="Not found" /> },
+      { path: 'jobs', element: page(<JobsView />) },
+      { path: 'jobs/new', element: page(<NewJobView />) },
+      { path: 'jobs/:jobId', element: page(<JobView />) },
+      { path: 'models', element: page(<ModelsView />) },
+      { path: 'benchmarks', element: page(<BenchmarksView />) },
+      { path: 'benchmarks/:benchmarkId', element: page(<BenchmarkView />) },
+      { path: 'experiments', element: page(<ExperimentsView />) },
+      { path: 'playground', element: page(<PlaygroundView />) },
+      { path: '*', element: <NotFound /> },
     ],
   },
   ]);

@@ -3,10 +3,12 @@ import { serverOrigin } from '@/api';
 import { Toasts, ViewBoundary } from '@/ui';
 import { NAV } from './nav';
 import { useHealth } from './health';
+import { useLiveUpdates } from './live';
 
 /** Sidebar + the current view, with the server's address and health always visible. */
 export function Frame() {
   const { status, ok } = useHealth();
+  useLiveUpdates(); // the app's one live stream: jobs, benchmarks and system status
   const loc = useLocation();
   return (
     <div className="frame">
@@ -23,7 +25,6 @@ export function Frame() {
             <NavLink key={n.to} to={n.to} className={({ isActive }) => (isActive ? 'active' : undefined)}>
               <span aria-hidden="true">{n.icon}</span>
               {n.label}
-              {n.soon && <span className="soon">soon</span>}
             </NavLink>
           ))}
         </nav>

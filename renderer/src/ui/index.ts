@@ -7,3 +7,7 @@ export { ConfirmDialog } from './ConfirmDialog';
 export { toast, Toasts } from './toast';
 export { ViewBoundary } from './ViewBoundary';
 export { Spinner } from './Spinner';
+export { LiveChart, preloadLiveChart, type LiveChartLine } from './LiveChart';
+export { LiveSeries } from './live-series';
+export { saveDownload } from './save-download';
+export { JobStatusBadge, jobStatusLabel } from './JobStatusBadge';

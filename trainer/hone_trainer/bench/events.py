@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from hone_trainer.events import ErrorEvent, EventWriter, WarningEvent, _Event
 
@@ -42,6 +42,40 @@ class SuiteResultEvent(_Event):
     cached: bool = False
 
 
+class LmEvalView(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    tasks: list[str]
+    higher_is_better: dict[str, bool]  # "lm_eval/<task>/<metric>" -> the harness's direction
+    samples: dict[str, int]  # task -> documents evaluated
+
+
+class NeedleCell(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    model: ModelLabel
+    mode: Literal["context", "chunks"]
+    x: int  # context length (prompt tokens) or number of chunks
+    depth: float
+    score: float
+    prompt_tokens: int
+
+
+class NeedleView(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    scorer: Literal["contains", "geval"]
+    cells: list[NeedleCell]
+    skipped_cells: dict[str, int]
+    judge_error: str | None
+
+
+class BenchReport(BaseModel):
+    """Per-task and per-cell data for a UI (report.view_data)."""
+
+    model_config = ConfigDict(extra="forbid")
+    lm_eval: LmEvalView | None
+    needle: NeedleView | None
+    errors: dict[str, str]  # failed suite -> reason
+
+
 class BenchCompletedEvent(_Event):
     type: Literal["completed"]
     kind: Literal["benchmark"] = "benchmark"
@@ -50,6 +84,7 @@ class BenchCompletedEvent(_Event):
     artifacts: dict[str, str]
     failed_suites: list[str]
     mlflow_run_id: str | None
+    report: BenchReport | None = None
 
 
 BenchEvent = Annotated[

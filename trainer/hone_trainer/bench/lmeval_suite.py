@@ -3,6 +3,7 @@ with the job's PEFT adapter. Hub tasks on online GPU machines; Hone's own tasks 
 
 from __future__ import annotations
 
+import json
 import os
 import urllib.request
 
@@ -37,11 +38,27 @@ def hf_token() -> str | None:
         return os.environ.get("HF_TOKEN")
 
 
+def pack_tasks() -> tuple[list[str], list[str]]:
+    """(tasks, task-YAML folders) of the benchmark packs the core imported (their datasets are in
+    this machine's HF caches, so they run offline); the core names its record in HONE_BENCHMARK_PACKS."""
+    path = os.environ.get("HONE_BENCHMARK_PACKS")
+    if not path or not os.path.isfile(path):
+        return [], []
+    try:
+        with open(path, encoding="utf-8") as f:
+            packs = json.load(f).get("packs", [])
+    except (OSError, ValueError, AttributeError):
+        return [], []
+    tasks = [t for p in packs for t in p.get("tasks", []) if isinstance(t, str)]
+    dirs = [p["tasks_dir"] for p in packs if p.get("tasks_dir") and os.path.isdir(p["tasks_dir"])]
+    return list(dict.fromkeys(tasks)), dirs
+
+
 def choose_tasks(suite: LmEvalSuite, device: str, offline: bool, warn) -> list[str]:
     if suite.tasks != "default":
         tasks = list(suite.tasks)
     elif offline or not device.startswith("cuda"):
-        tasks = list(OFFLINE_DEFAULT_TASKS)
+        tasks = list(dict.fromkeys(OFFLINE_DEFAULT_TASKS + pack_tasks()[0]))
     else:
         tasks = list(HUB_DEFAULT_TASKS)
     if any(t.startswith("gpqa") for t in tasks) and not hf_token():
@@ -67,11 +84,27 @@ def flatten_metrics(results: dict) -> dict[str, float]:
     return out
 
 
+def metric_directions(results: dict, higher_is_better: dict | None) -> dict[str, bool]:
+    """``{"task/metric[_filter]": True}`` when the harness says a higher value is better (False:
+    lower, e.g. perplexity), keyed like ``flatten_metrics``; metrics it says nothing about are left out."""
+    out: dict[str, bool] = {}
+    for task, values in results.items():
+        hib = (higher_is_better or {}).get(task) or {}
+        for key in values:
+            if "," not in key or "_stderr" in key:
+                continue
+            metric, flt = key.split(",", 1)
+            if isinstance(hib.get(metric), bool):
+                out[f"{task}/{metric if flt == 'none' else f'{metric}_{flt}'}"] = hib[metric]
+    return out
+
+
 def task_manager(include_path: str, tasks: list[str]):
     """Indexing the harness's thousands of built-in task files takes seconds per call; when every
     requested task is one of Hone's own, index only those."""
     from lm_eval.tasks import TaskManager
 
+    include_path = [include_path, *pack_tasks()[1]]  # task YAMLs carried by imported benchmark packs
     local = TaskManager(include_path=include_path, include_defaults=False)
     if all(t in local.all_tasks for t in tasks):
         return local

@@ -14,6 +14,39 @@ def deltas(tuned: dict, base: dict) -> dict[str, float]:
     return {k: tuned[k] - base[k] for k in tuned if k in base and tuned[k] is not None and base[k] is not None}
 
 
+def view_data(details: dict, rows_by_model: dict[str, list[dict]], errors: dict[str, str]) -> dict:
+    """What a UI needs beyond the aggregate metrics, small enough for the completed event: the
+    harness's metric directions and sample counts, the needle grid cell by cell (score only; the
+    answers stay in needle_grid.csv) and why a suite failed."""
+    from hone_trainer.bench.lmeval_suite import metric_directions
+
+    lm = details.get("lm_eval") or {}
+    lm_view = None
+    if lm:
+        directions: dict[str, bool] = {}
+        samples: dict[str, int] = {}
+        for out in lm.values():
+            harness = out.get("harness") or {}
+            for k, v in metric_directions(harness.get("results") or {}, harness.get("higher_is_better")).items():
+                directions[f"lm_eval/{k}"] = v
+            for task, n in (harness.get("n-samples") or {}).items():
+                if isinstance(n, dict) and isinstance(n.get("effective"), int):
+                    samples[task] = n["effective"]
+        tasks = sorted({t for out in lm.values() for t in out.get("tasks") or []})
+        lm_view = {"tasks": tasks, "higher_is_better": directions, "samples": samples}
+    nd = details.get("needle") or {}
+    needle_view = None
+    if rows_by_model or nd:
+        cells = [{"model": label, "mode": r["mode"],
+                  "x": r["context_length"] if r["mode"] == "context" else r["chunks"],
+                  "depth": r["depth"], "score": r["score"], "prompt_tokens": r["prompt_tokens"]}
+                 for label, rows in rows_by_model.items() for r in rows]
+        needle_view = {"scorer": "geval" if any(d.get("scorer") == "geval" for d in nd.values()) else "contains",
+                       "cells": cells, "skipped_cells": {k: d.get("skipped_cells", 0) for k, d in nd.items()},
+                       "judge_error": next((d["judge_error"] for d in nd.values() if d.get("judge_error")), None)}
+    return {"lm_eval": lm_view, "needle": needle_view, "errors": dict(errors)}
+
+
 def write_json(path: str, obj) -> str:
     with open(path, "w", encoding="utf-8") as fh:
         json.dump(obj, fh, indent=2, default=str)

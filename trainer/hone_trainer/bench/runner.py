@@ -36,6 +36,7 @@ class BenchRunner:
         self.cache = cache_mod.ResultCache(spec.cache_dir)
         self.metrics: dict[str, dict[str, float]] = {}
         self.failed: list[str] = []
+        self.errors: dict[str, str] = {}  # suite -> why it failed (shown next to the results)
         self.details: dict = {}
         self.needle_rows: dict[str, list[dict]] = {}
 
@@ -80,6 +81,7 @@ class BenchRunner:
                 getattr(self, f"_run_{name}")()
             except Exception as e:  # noqa: BLE001 - one failing suite never stops the others
                 self.failed.append(name)
+                self.errors[name] = f"{type(e).__name__}: {e}"
                 print(traceback.format_exc(), flush=True)
                 self.ev.emit("error", message=f"{name} benchmark failed: {type(e).__name__}: {e}",
                              code=f"{name}_failed", traceback=traceback.format_exc()[-4000:])
@@ -90,7 +92,8 @@ class BenchRunner:
         artifacts = self._write_outputs()
         run_id = self._log_mlflow(artifacts)
         self.ev.emit("completed", kind="benchmark", metrics=self.metrics, deltas=self.deltas,
-                     artifacts=artifacts, failed_suites=self.failed, mlflow_run_id=run_id)
+                     artifacts=artifacts, failed_suites=self.failed, mlflow_run_id=run_id,
+                     report=report.view_data(self.details, self.needle_rows, self.errors))
         return 0
 
     # -- lm-eval ---------------------------------------------------------------------------------------

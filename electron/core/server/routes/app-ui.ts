@@ -5,14 +5,14 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply } from 'fastify';
+import { runtimePaths } from '../../paths.js';
 import type { App } from '../types.js';
 
-/** `out/renderer` of this checkout (electron/core/server/routes → repo root); HONE_RENDERER_DIR overrides. */
+/** `out/renderer` of this checkout, or the packaged app's (runtimePaths); HONE_RENDERER_DIR overrides. */
 export function defaultRendererDir(): string {
-  return process.env.HONE_RENDERER_DIR ?? fileURLToPath(new URL('../../../../out/renderer', import.meta.url));
+  return process.env.HONE_RENDERER_DIR ?? runtimePaths().rendererDir;
 }
 
 export const APP_PREFIX = '/app/';
@@ -26,6 +26,8 @@ export const CONTENT_SECURITY_POLICY = [
   "font-src 'self' data:",
   "connect-src 'self'",
   "worker-src 'self' blob:",
+  // Experiments frames the MLflow UI that Hone proxies at /mlflow/ (same origin); nothing else.
+  "frame-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'self'",

@@ -24,6 +24,14 @@ const RAW_RESPONSES: Record<string, Record<string, unknown>> = {
   '/v1/files/{file_id}/content': { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
   '/v1/fine_tuning/jobs/{fine_tuning_job_id}/console': { 'text/event-stream': { schema: { type: 'string' } } },
   '/v1/fine_tuning/jobs/{fine_tuning_job_id}/events/stream': { 'text/event-stream': { schema: { type: 'string' } } },
+  // A result file as it is on disk: JSON (any shape), a chart, a table.
+  '/v1/benchmarks/{benchmark_id}/artifacts/{name}': {
+    'application/json': { schema: {} },
+    'image/png': { schema: { type: 'string', format: 'binary' } },
+    'text/csv': { schema: { type: 'string' } },
+    'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
+  },
+  '/v1/hone/exports/{export_id}/files/{name}': { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
 };
 
 /** `GET /openapi.json`: generated from the same zod schemas the routes validate with. */

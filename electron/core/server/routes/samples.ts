@@ -7,14 +7,17 @@ import { join } from 'node:path';
 import { ApiErrorBody } from '../../../shared/schemas/common.js';
 import { OpenAIFile } from '../../../shared/schemas/files.js';
 import { SampleList, SampleParams, type SampleDataset } from '../../../shared/schemas/datasets.js';
-import { REPO_ROOT } from '../../python/locate.js';
+import { runtimePaths } from '../../paths.js';
 import { writeTempFile } from '../../storage/atomic-file.js';
 import { ApiError } from '../errors.js';
 import type { RouteModule } from '../types.js';
 
 const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 404: ApiErrorBody };
 
-export const SAMPLES_DIR = process.env.HONE_SAMPLES_DIR ?? join(REPO_ROOT, 'resources', 'datasets');
+/** Read at each use: a packaged app sets its resources folder after this module loads. */
+export function samplesDir(): string {
+  return process.env.HONE_SAMPLES_DIR ?? join(runtimePaths().resourcesDir, 'datasets');
+}
 
 /** `| \`file\` | format | notes |` rows of the samples README: the descriptions. */
 function descriptions(dir: string): Map<string, string> {
@@ -31,8 +34,9 @@ function descriptions(dir: string): Map<string, string> {
 
 /** Samples are a few KB each, so they are read whole; listed once per process. */
 let cache: SampleDataset[] | null = null;
-export function listSamples(dir = SAMPLES_DIR): SampleDataset[] {
-  if (cache && dir === SAMPLES_DIR) return cache;
+let cacheDir = '';
+export function listSamples(dir = samplesDir()): SampleDataset[] {
+  if (cache && dir === cacheDir) return cache;
   if (!existsSync(dir)) return [];
   const notes = descriptions(dir);
   const list = readdirSync(dir)
@@ -50,7 +54,8 @@ export function listSamples(dir = SAMPLES_DIR): SampleDataset[] {
         bytes: statSync(join(dir, name)).size,
       };
     });
-  if (dir === SAMPLES_DIR) cache = list;
+  cache = list;
+  cacheDir = dir;
   return list;
 }
 
@@ -76,7 +81,7 @@ export const sampleRoutes: RouteModule = (app, ctx) => {
       if (!sample) {
         throw new ApiError(404, `No such sample dataset: ${req.params.name}. Available: ${listSamples().map((s) => s.name).join(', ')}.`, 'name', 'not_found');
       }
-      const written = await writeTempFile(createReadStream(join(SAMPLES_DIR, sample.name)), ctx.dirs.tmpDir);
+      const written = await writeTempFile(createReadStream(join(samplesDir(), sample.name)), ctx.dirs.tmpDir);
       return ctx.files.add(written, { filename: sample.name, purpose: 'fine-tune' });
     },
   );

@@ -3,13 +3,11 @@
  * settings screen shows and changes. Secrets are never returned (only whether they are set).
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ApiErrorBody } from '../../../shared/schemas/common.js';
 import { RotatedKey, Settings, SettingsPatch } from '../../../shared/schemas/settings.js';
-import { REPO_ROOT } from '../../python/locate.js';
+import { honeVersion } from '../../paths.js';
 import { ApiError } from '../errors.js';
 import { gpuList } from './system.js';
 import type { CoreContext, RouteModule } from '../types.js';
@@ -25,27 +23,30 @@ def v(n):
     except Exception: return None
 print(json.dumps({"python": sys.version.split()[0], "trainer": v("hone-trainer") or v("hone_trainer"), "torch": v("torch")}))`;
 
-/** Versions from the trainer's Python, probed once per server (package metadata only: no torch import). */
-const probes = new WeakMap<CoreContext, Promise<PythonInfo>>();
+/**
+ * Versions from the trainer's Python (package metadata only: no torch import), probed at most every
+ * 30 s: an install or repair from Setup changes them while the server runs.
+ */
+const PROBE_TTL_MS = 30_000;
+const probes = new WeakMap<CoreContext, { at: number; p: Promise<PythonInfo> }>();
 function probePython(ctx: CoreContext): Promise<PythonInfo> {
-  let p = probes.get(ctx);
-  if (!p) {
-    p = run(ctx.python, ['-c', PROBE], { timeout: 30_000 }).then(
-      ({ stdout }) => {
-        const v = JSON.parse(stdout) as { python: string; trainer: string | null; torch: string | null };
-        return { path: ctx.python, ok: v.trainer !== null, python_version: v.python, trainer_version: v.trainer, torch_version: v.torch, error: v.trainer ? null : 'hone_trainer is not installed in this Python' };
-      },
-      (e: Error) => ({ path: ctx.python, ok: false, python_version: null, trainer_version: null, torch_version: null, error: e.message.split('\n')[0]! }),
-    );
-    probes.set(ctx, p);
-  }
+  const cached = probes.get(ctx);
+  if (cached && Date.now() - cached.at < PROBE_TTL_MS) return cached.p;
+  const p = run(ctx.python, ['-c', PROBE], { timeout: 30_000 }).then(
+    ({ stdout }) => {
+      const v = JSON.parse(stdout) as { python: string; trainer: string | null; torch: string | null };
+      return { path: ctx.python, ok: v.trainer !== null, python_version: v.python, trainer_version: v.trainer, torch_version: v.torch, error: v.trainer ? null : 'hone_trainer is not installed in this Python' };
+    },
+    (e: Error) => ({ path: ctx.python, ok: false, python_version: null, trainer_version: null, torch_version: null, error: e.message.split('\n')[0]! }),
+  );
+  probes.set(ctx, { at: Date.now(), p });
   return p;
 }
 
 let version: string | null = null;
 function appVersion(): string {
   try {
-    version ??= (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+    version ??= honeVersion();
   } catch {
     version = 'unknown';
   }

@@ -351,6 +351,15 @@ export function Editor({ fileId }: { fileId: string | null }) {
                   {selK && 'original' in selK ? `Example ${selK.original + 1}` : 'New example'}
                   {selOrig && <span className="muted"> · line {selOrig.line}</span>}
                 </h2>
+                {fileId && selOrig && (
+                  <Link
+                    className="button small"
+                    to={`/playground?file=${encodeURIComponent(fileId)}&line=${selOrig.line}`}
+                    title={isEdited(s.edits, sel) ? 'Runs the example as saved in the file, without your unsaved edits' : 'Runs the conversation up to its last assistant answer and shows that answer beside the model’s'}
+                  >
+                    Try this example
+                  </Link>
+                )}
                 <span className="muted">
                   {selCheck?.tokens != null ? `${counter ? '' : '~'}${selCheck.tokens} tokens, ${selCheck.trained} trained` : ''}
                   {!counter && selCheck?.tokens != null ? ' (estimate, ~4 bytes/token)' : ''}

@@ -40,9 +40,15 @@ export function FileRow({ file: listed, onDelete, onDownload }: { file: OpenAIFi
           <button type="button" className="small danger" onClick={() => onDelete(file)} aria-describedby={nameId}>
             Delete
           </button>
-          <button type="button" className="small" aria-disabled="true" title="Fine-tune: coming with jobs" aria-describedby={nameId} onClick={(e) => e.preventDefault()}>
-            Fine-tune
-          </button>
+          {file.purpose === 'fine-tune' ? (
+            <Link className="button small" to={`/jobs/new?training_file=${encodeURIComponent(file.id)}`} aria-describedby={nameId}>
+              Fine-tune
+            </Link>
+          ) : (
+            <button type="button" className="small" aria-disabled="true" title="Only files uploaded with purpose fine-tune can train a model" aria-describedby={nameId} onClick={(e) => e.preventDefault()}>
+              Fine-tune
+            </button>
+          )}
         </div>
       </td>
     </tr>

@@ -78,6 +78,11 @@ export function ValidationView() {
             <Link className="button" to={`/files/${encodeURIComponent(fileId)}/edit`}>
               Open in editor
             </Link>
+            {report?.valid && file.data?.purpose === 'fine-tune' && (
+              <Link className="button primary" to={`/jobs/new?training_file=${encodeURIComponent(fileId)}${model ? `&model=${encodeURIComponent(model)}` : ''}`}>
+                Fine-tune on this file
+              </Link>
+            )}
           </>
         }
       />

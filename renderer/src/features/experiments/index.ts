@@ -1,0 +1,2 @@
+export { ExperimentsView } from './ExperimentsView';
+export { experimentLink } from './links';

@@ -1,0 +1,3 @@
+export { JobsView } from './JobsView';
+export { JobView } from './JobView';
+export { ExportList } from './ExportPanel';

@@ -1,0 +1,1 @@
+export { NewJobView } from './NewJobView';

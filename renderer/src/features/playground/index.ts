@@ -1,0 +1,1 @@
+export { PlaygroundView } from './PlaygroundView';

@@ -1,0 +1,1 @@
+"""Hone's Python environment installer (stdlib only; runs before any venv exists)."""
