@@ -110,6 +110,16 @@ describe('chat completions (real worker, CPU, hone-tiny-llama)', () => {
     await expect(s.client.chat.completions.create({ model: MODEL, messages, top_p: 0 })).rejects.toMatchObject({ status: 400, param: 'top_p' });
     await expect(s.client.chat.completions.create({ model: MODEL, messages, max_tokens: 0 })).rejects.toMatchObject({ status: 400, param: 'max_tokens' });
     await expect(s.client.chat.completions.create({ model: MODEL, messages: [] })).rejects.toMatchObject({ status: 400, param: 'messages' });
+    // A server-wide cap per request: above it a 400 that names the field the client used and the cap.
+    process.env.HONE_SERVE_MAX_TOKENS = '5';
+    try {
+      await expect(s.client.chat.completions.create({ model: MODEL, messages, max_tokens: 6 })).rejects.toMatchObject({ status: 400, param: 'max_tokens', code: 'max_tokens_too_large', message: expect.stringContaining('(5,') });
+      await expect(s.client.chat.completions.create({ model: MODEL, messages, max_completion_tokens: 9 })).rejects.toMatchObject({ status: 400, param: 'max_completion_tokens' });
+      const capped = await s.client.chat.completions.create({ model: MODEL, messages, temperature: 0 }); // the default 256 drops to the cap
+      expect(capped.usage!.completion_tokens).toBeLessThanOrEqual(5);
+    } finally {
+      delete process.env.HONE_SERVE_MAX_TOKENS;
+    }
     const r = await s.api('/v1/hone/chat/compare', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ models: [MODEL, 'nope'], messages }) });
     expect(await errorOf(r)).toMatchObject({ status: 404, error: { param: 'models.1', code: 'model_not_found' } });
   });

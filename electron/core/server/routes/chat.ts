@@ -15,6 +15,24 @@ const errors = { 400: ApiErrorBody, 401: ApiErrorBody, 404: ApiErrorBody, 500: A
 /** OpenAI's default is "up to the context"; on a workstation an unbounded answer ties up the worker. */
 const DEFAULT_MAX_TOKENS = 256;
 
+/**
+ * The most tokens one request may ask for (`HONE_SERVE_MAX_TOKENS`, default 32768): an admin's cap on
+ * how long one answer may hold a worker that everyone shares. Over it is a 400 naming the cap, not a
+ * silently shortened answer.
+ */
+export function maxTokensCap(): number {
+  const v = Number(process.env.HONE_SERVE_MAX_TOKENS);
+  return Number.isInteger(v) && v > 0 ? v : 32768;
+}
+
+function maxTokensOf(b: Body): number {
+  const cap = maxTokensCap();
+  const param = b.max_completion_tokens != null ? 'max_completion_tokens' : 'max_tokens';
+  const asked = b.max_completion_tokens ?? b.max_tokens;
+  if (asked != null && asked > cap) throw new ApiError(400, `${param} is ${asked}, more than this server allows per request (${cap}, set by HONE_SERVE_MAX_TOKENS).`, param, 'max_tokens_too_large');
+  return asked ?? Math.min(DEFAULT_MAX_TOKENS, cap);
+}
+
 type Body = ChatCompletionRequest | CompareRequest;
 
 function textOf(content: unknown): string {
@@ -33,7 +51,7 @@ export function genParams(b: Body, n = 1): GenParams {
   return {
     messages,
     tools: b.tool_choice === 'none' ? null : (b.tools ?? null),
-    max_tokens: b.max_completion_tokens ?? b.max_tokens ?? DEFAULT_MAX_TOKENS,
+    max_tokens: maxTokensOf(b),
     temperature: b.temperature ?? 1,
     top_p: b.top_p ?? 1,
     stop: b.stop == null ? [] : typeof b.stop === 'string' ? [b.stop] : b.stop,
@@ -107,7 +125,7 @@ export const chatRoutes: RouteModule = (app, ctx) => {
         description:
           "OpenAI's chat completions for every model of GET /v1/models: built-ins, local and hub bases, and `ft:` models (the base with the job's LoRA adapter; full fine-tunes load their own weights). " +
           'With `stream: true`: SSE `chat.completion.chunk`s with one id/created/model, the first delta `role: assistant`, a final chunk per choice with `finish_reason`, with `stream_options.include_usage` one more chunk with `choices: []` and `usage`, then `data: [DONE]`; an error after the stream started comes as `data: {"error": …}`. ' +
-          'Disconnecting stops generation. One generation at a time per base model; others queue. Default max_tokens 256.',
+          'Disconnecting stops generation. One generation at a time per base model; others queue. Default max_tokens 256; the most one request may ask for is set by the server (`HONE_SERVE_MAX_TOKENS`), above it a 400.',
         body: ChatCompletionRequest,
         response: { 200: ChatCompletion, ...errors },
       },
