@@ -19,6 +19,11 @@ print_times() {
   cat "$times_file"
 }
 trap print_times EXIT
+# The suite runs two things at once on a 2-core machine (Vitest workers, a server's trainer beside its
+# benchmark or inference worker): one OpenMP thread per Python process, so they do not fight over the
+# cores. On this model size one thread is also the fastest alone (bench: 150 tiny-llama steps, 4.3 s with
+# one thread, 13.7 s with two beside a busy core; two side by side with spinning waits: 169 s each).
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" MKL_NUM_THREADS="${MKL_NUM_THREADS:-1}"
 # The suite fine-tunes for real many times over: the installer's own smoke fine-tune would only repeat it.
 HONE_SETUP_INSTALLER_ARGS="${HONE_SETUP_INSTALLER_ARGS:---skip-smoke}" stage setup bash scripts/setup.sh --with-browser
 
@@ -63,7 +68,7 @@ stage "playwright: electron" npx playwright test -c e2e/electron/playwright.conf
 echo "== pytest (API with the Python SDK, fuzzing, trainer)"
 py_targets=(tests/python)
 [ -d trainer/tests ] && py_targets+=(trainer/tests)
-stage pytest .venv/bin/python -m pytest -q --ignore=trainer/tests/test_installer_roundtrip.py "${py_targets[@]}"
+stage pytest .venv/bin/python -m pytest -q --durations=20 --ignore=trainer/tests/test_installer_roundtrip.py "${py_targets[@]}"
 
 echo "== pytest: the air-gapped wheelhouse round trip (started beside Playwright)"
 wait_t0=$SECONDS

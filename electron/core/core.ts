@@ -64,7 +64,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   // What every Python child gets: the settings' HF token and judge, then the host's own extras.
   // Nothing leaves the machine: MLflow's client telemetry is off unless the host says otherwise.
   // HONE_BENCHMARK_PACKS: the tasks imported benchmark packs make available offline (trainer's lm-eval suite).
-  const childEnv = () => ({ MLFLOW_DISABLE_TELEMETRY: 'true', HONE_BENCHMARK_PACKS: benchmarkPacksFile(dirs), ...process.env, ...settings.childEnv(), ...opts.trainerEnv });
+  const childEnv = () => ({ ...PYTHON_CHILD_DEFAULTS, HONE_BENCHMARK_PACKS: benchmarkPacksFile(dirs), ...process.env, ...settings.childEnv(), ...opts.trainerEnv });
   const preparer = new ModelPreparer(python, dirs.modelsDir, catalog, childEnv);
   const packs = new PackImporter({ dirs, env: childEnv, knownModelIds: async () => (await catalog.entries()).map((e) => e.id) });
   // Env (HONE_MLFLOW_URI / HONE_MLFLOW) ← settings.json ← 'local'; read once: a change applies after a restart.
@@ -122,7 +122,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       const rows = db.prepare(`SELECT status, COUNT(*) AS n FROM jobs WHERE status IN ('running', 'queued') GROUP BY status`).all() as Array<{ status: string; n: number }>;
       return { running: rows.find((r) => r.status === 'running')?.n ?? 0, queued: rows.find((r) => r.status === 'queued')?.n ?? 0 };
     },
-    childEnv: () => ({ ...process.env, ...opts.trainerEnv }),
+    childEnv: () => ({ ...PYTHON_CHILD_DEFAULTS, ...process.env, ...opts.trainerEnv }),
     // Services keep `python` (its path is fixed); what they cached about it is stale now.
     onEnvironmentChanged: () => {
       catalog.invalidate();
@@ -182,6 +182,14 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     },
   };
 }
+
+/**
+ * What every Python child (trainer, benchmark, estimate, inference worker, installer) gets unless the
+ * user's environment says otherwise. They share the CPU with each other: OpenMP threads that spin
+ * while they wait burn it (two tiny-llama trainers side by side on 2 cores: 26× the wall time of the
+ * same two with passive waits).
+ */
+const PYTHON_CHILD_DEFAULTS = { MLFLOW_DISABLE_TELEMETRY: 'true', OMP_WAIT_POLICY: 'PASSIVE' };
 
 async function clearTmp(dir: string): Promise<void> {
   for (const name of await readdir(dir)) await rm(join(dir, name), { recursive: true, force: true });

@@ -1,6 +1,9 @@
 """Starts a real Hone server (the headless CLI, exactly as `npm run serve` does) for API tests."""
+import contextlib
 import json
 import os
+import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -55,6 +58,36 @@ def stop_server(s: HoneServer):
         s.proc.wait(10)
     except subprocess.TimeoutExpired:
         s.proc.kill()
+    # Trainers and benchmarks outlive their server by design (the next start re-attaches to them);
+    # a test server has no next start, so what it left running in its data dir is ended here.
+    end_processes_using(s.data_dir)
+    shutil.rmtree(s.data_dir, ignore_errors=True)
+
+
+def end_processes_using(data_dir: str, grace: float = 5.0):
+    """SIGTERM to the process group of every process whose command line names ``data_dir``, then SIGKILL."""
+    def groups():
+        found = set()
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit() or int(pid) == os.getpid():
+                continue
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    if data_dir.encode() in f.read():
+                        found.add(os.getpgid(int(pid)))
+            except (OSError, ProcessLookupError):
+                pass
+        found.discard(os.getpgid(0))
+        return found
+
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        left = groups()
+        for g in left:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(g, sig)
+        end = time.time() + grace
+        while left and time.time() < end and groups():
+            time.sleep(0.2)
 
 
 # The seed guide's client set-up, verbatim (both of its API sections start with it).

@@ -49,6 +49,15 @@ def models_dir(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
+def smollm2(models_dir) -> str:
+    """smollm2-135m-instruct built once per run from the packaged GGUF into the shared models dir
+    (about a minute of dequantising: the training and export tests share it)."""
+    from hone_trainer.builtin_models import prepare_builtin
+
+    return prepare_builtin("smollm2-135m-instruct", models_dir)
+
+
+@pytest.fixture(scope="session")
 def tiny_dir(models_dir) -> str:
     return os.path.join(models_dir, "hone-tiny-llama")
 

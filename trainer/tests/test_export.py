@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from hone_trainer.builtin_models import prepare_builtin, smollm2_gguf_path
+from hone_trainer.builtin_models import smollm2_gguf_path
 from hone_trainer.exporting.llamacpp import capabilities, converter_dir
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -61,7 +61,7 @@ def field(reader, key: str):
 
 
 @pytest.fixture(scope="module")
-def smol(tmp_path_factory):
+def smol(tmp_path_factory, smollm2, models_dir):
     """smollm2 and a LoRA adapter trained for 4 steps to answer PROMPT with TARGET (so the merge changes weights
     that matter, and the greedy answers below have wide margins that survive f16)."""
     import torch
@@ -69,8 +69,7 @@ def smol(tmp_path_factory):
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     root = tmp_path_factory.mktemp("export")
-    models = str(root / "models")
-    base = prepare_builtin("smollm2-135m-instruct", models)
+    models, base = models_dir, smollm2
     tok = AutoTokenizer.from_pretrained(base)
     torch.manual_seed(0)
     model = AutoModelForCausalLM.from_pretrained(base)

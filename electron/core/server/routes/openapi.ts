@@ -19,11 +19,30 @@ const MULTIPART_BODIES: Record<string, { required: string[]; properties: Record<
   },
 };
 
-/** Responses that are not JSON: raw bytes, and server-sent event streams. */
+/**
+ * One server-sent event as a client parses it (OpenAPI 3.1 has no `itemSchema`: for an event stream
+ * the schema describes each event, as validators such as Schemathesis read it). `data` is JSON text.
+ */
+const sseEvent = (events?: string[]) => ({
+  schema: {
+    type: 'object',
+    required: ['data'],
+    properties: {
+      event: events ? { type: 'string', enum: events } : { type: 'string' },
+      data: { type: 'string', contentMediaType: 'application/json' },
+      id: { type: 'string' },
+      retry: { type: 'integer' },
+    },
+  },
+});
+
+/** Responses that are not JSON (raw bytes, text, server-sent event streams), by path and method. */
 const RAW_RESPONSES: Record<string, Record<string, unknown>> = {
   '/v1/files/{file_id}/content': { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
-  '/v1/fine_tuning/jobs/{fine_tuning_job_id}/console': { 'text/event-stream': { schema: { type: 'string' } } },
-  '/v1/fine_tuning/jobs/{fine_tuning_job_id}/events/stream': { 'text/event-stream': { schema: { type: 'string' } } },
+  '/v1/fine_tuning/jobs/{fine_tuning_job_id}/console': { 'text/event-stream': sseEvent() },
+  '/v1/fine_tuning/jobs/{fine_tuning_job_id}/console.txt': { 'text/plain': { schema: { type: 'string' } } },
+  '/v1/fine_tuning/jobs/{fine_tuning_job_id}/events/stream': { 'text/event-stream': sseEvent() },
+  '/v1/hone/live': { 'text/event-stream': sseEvent() },
   // A result file as it is on disk: JSON (any shape), a chart, a table.
   '/v1/benchmarks/{benchmark_id}/artifacts/{name}': {
     'application/json': { schema: {} },
@@ -33,6 +52,9 @@ const RAW_RESPONSES: Record<string, Record<string, unknown>> = {
   },
   '/v1/hone/exports/{export_id}/files/{name}': { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
 };
+
+/** JSON answers that become an event stream with `stream: true` (the JSON one stays documented). */
+const STREAMED_POSTS = ['/v1/chat/completions', '/v1/hone/chat/compare'];
 
 /** `GET /openapi.json`: generated from the same zod schemas the routes validate with. */
 export const openapiRoutes: RouteModule = (app) => {
@@ -45,6 +67,10 @@ export const openapiRoutes: RouteModule = (app) => {
     for (const [path, content] of Object.entries(RAW_RESPONSES)) {
       const ok = doc.paths?.[path]?.get?.responses as Record<string, { content?: unknown }> | undefined;
       if (ok?.['200']) ok['200'].content = content;
+    }
+    for (const path of STREAMED_POSTS) {
+      const ok = (doc.paths?.[path]?.post?.responses as Record<string, { content?: Record<string, unknown> }> | undefined)?.['200'];
+      if (ok) ok.content = { ...ok.content, 'text/event-stream': sseEvent() };
     }
     return reply.serializer(JSON.stringify).send(doc);
   });
