@@ -189,7 +189,9 @@ test('no jobs yet: the list says what a job is and how to start one', async ({ p
 test('a running job: list progress, console lines and loss points while it runs; a console stream cut mid-job recovers with no duplicated or missing line', async ({ page, consoleErrors }) => {
   test.setTimeout(300_000);
   const file = await upload('console.jsonl', chatJsonl(40));
-  const job = await createJob(file, 3, 'console'); // 120 steps
+  // 400 steps: long enough to still be training after the chart shows points (one OpenMP thread makes
+  // tiny-llama steps fast), short enough to finish within the test.
+  const job = await createJob(file, 10, 'console');
   const consoleRequests: Array<string | null> = [];
   page.on('request', (r) => {
     if (r.url().includes(`/v1/fine_tuning/jobs/${job.id}/console`)) consoleRequests.push(r.headers()['last-event-id'] ?? null);
@@ -200,7 +202,7 @@ test('a running job: list progress, console lines and loss points while it runs;
   const row = page.locator(`tr[data-job-id="${job.id}"]`);
   await expect(row).toContainText('hone-tiny-llama');
   await expect(row).toContainText('console.jsonl');
-  await expect(row.getByTestId('job-steps')).toHaveText(/^\d+\/120$/, { timeout: 240_000 });
+  await expect(row.getByTestId('job-steps')).toHaveText(/^\d+\/400$/, { timeout: 240_000 });
   await expect(row.getByTestId('job-status')).toHaveText('running');
   await expect(row.getByTestId('job-time-left')).toHaveText(/left|almost done/);
   await look(page, 'jobs-list-running');
@@ -275,7 +277,7 @@ test('search finds a line and counts matches; download gives the whole console',
   await expect(page.getByTestId('fine-tuned-model')).toContainText(`ft:hone-tiny-llama:hone:console:${finished.id}`);
   await expect(page.getByRole('link', { name: 'Benchmark', exact: true })).toHaveAttribute('href', `#/benchmarks?model=${encodeURIComponent(`ft:hone-tiny-llama:hone:console:${finished.id}`)}`);
   await expect(page.getByRole('link', { name: 'Fine-tune again' })).toHaveAttribute('href', /#\/jobs\/new\?model=hone-tiny-llama&training_file=/);
-  await expect(page.getByTestId('job-checkpoints').locator('tbody tr').first()).toContainText('120');
+  await expect(page.getByTestId('job-checkpoints').locator('tbody tr').first()).toContainText(String(finished.hone.total_steps));
   await expect(page.getByTestId('job-hyperparameters')).toContainText('n epochs');
   await expect(page.getByTestId('job-events')).toContainText('The job has successfully completed');
   await expect(page.getByRole('button', { name: /^Download .*results/ })).toBeVisible();

@@ -55,6 +55,9 @@ export class ConsoleTerminal {
   private pending: string[] = [];
   private frame = 0;
   private following = true;
+  /** Set by dispose: a resize or frame already queued must not touch the terminal after it (xterm's
+   * fit then reads a render service that is gone: "reading 'dimensions'" as a page error). */
+  private disposed = false;
   private readonly resize: ResizeObserver;
   private readonly scheme = window.matchMedia('(prefers-color-scheme: dark)');
   private readonly onScheme = () => (this.term.options.theme = theme());
@@ -139,6 +142,7 @@ export class ConsoleTerminal {
   }
 
   dispose(): void {
+    this.disposed = true;
     cancelAnimationFrame(this.frame);
     this.resize.disconnect();
     this.scheme.removeEventListener('change', this.onScheme);
@@ -147,9 +151,11 @@ export class ConsoleTerminal {
 
   private flush(): void {
     this.frame = 0;
+    if (this.disposed) return;
     const text = this.pending.length === 1 ? this.pending[0]! : this.pending.join('');
     this.pending = [];
     this.term.write(text, () => {
+      if (this.disposed) return;
       if (this.following) this.term.scrollToBottom();
       this.o.onWritten?.();
     });
@@ -167,7 +173,7 @@ export class ConsoleTerminal {
   }
 
   private fitNow(): void {
-    if (!this.host.clientWidth) return;
+    if (this.disposed || !this.host.clientWidth) return;
     let dims = this.fit.proposeDimensions();
     if (!dims || !Number.isFinite(dims.rows) || !Number.isFinite(dims.cols)) return;
     // Fit the trainer's 160 columns by a smaller font (down to MIN_FONT), then scroll sideways.
