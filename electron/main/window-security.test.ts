@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createSecureWindow, guardWebContents, hardenSession, isAllowedNavigation, secureWebPreferences, isExternalUrl, mlflowWindowOptions, secureWindowOptions, windowOpenAction, type GuardedContents } from './window-security.js';
+import { createSecureWindow, guardWebContents, hardenSession, isAllowedNavigation, secureWebPreferences, isExternalUrl, mlflowWindowOptions, windowOpenAction, type GuardedContents } from './window-security.js';
 
 describe('window security', () => {
   it('isolates and sandboxes the renderer', () => {
-    const w = secureWindowOptions('/p.cjs').webPreferences!;
+    const w = secureWebPreferences('/p.cjs');
     expect(w).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false, webSecurity: true });
   });
   it('allows only same-origin navigation', () => {

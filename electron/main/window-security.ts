@@ -22,10 +22,6 @@ export function secureWebPreferences(preload: string | undefined) {
   } satisfies BrowserWindowConstructorOptions['webPreferences'];
 }
 
-export function secureWindowOptions(preload: string): BrowserWindowConstructorOptions {
-  return { width: 1280, height: 820, title: 'Hone', webPreferences: secureWebPreferences(preload) };
-}
-
 /**
  * Constructs the app's window (the constructor is injected: Electron's in index.ts, a fake in
  * tests). `extra` carries bounds and the like; it cannot override webPreferences.
